@@ -1,0 +1,1 @@
+"""UI building blocks: small create_*() factories. They run no SQL."""

@@ -1,0 +1,1 @@
+"""Everything that touches the case database. Knows nothing of Dash."""

@@ -1,0 +1,957 @@
+"""Every metric of METRICS.md, computed in the database.
+
+Each public function takes an engine (or connection), a region code, a period and
+`as_of`, and returns plain data. Aggregation runs in SQL: large scopes read the
+rollup tables where they answer the question exactly (whole months; `as_of` at a
+month end or past the data horizon); the rest reads the cases table through its
+indexes. `use_rollups=False` forces the straight path (tests and benchmarks compare
+the two).
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from contextlib import nullcontext
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+)
+
+from .measures import (
+    MEASURES,
+    accepted_population,
+    closed_by,
+    closed_conditions,
+    count_if,
+    is_repeat_petition,
+)
+from .models import KINDS, SOURCES, WARNING_LEVELS, Case, RollupCohort, RollupOpen
+from .reference import Reference, load_reference
+from .regions import Scope, UnknownRegion
+from .rollups import State, read_state
+from .settings import COUNT_TARGETS, get_settings
+from .sqlfuncs import month_start
+
+GROUPS = ("child", "center", "source", "category", "level", "month")
+RATE_KEYS = (
+    "closure_rate",
+    "resolution_rate",
+    "mediation_success_rate",
+    "on_time_rate",
+    "satisfaction_rate",
+    "rating_participation",
+    "petition_closure_rate",
+    "repeat_petition_rate",
+    "village_contained_rate",
+    "township_contained_rate",
+)
+COUNT_KEYS = (
+    "accepted",
+    "closed",
+    "resolved",
+    "on_time",
+    "rated",
+    "satisfied",
+    "petitions",
+    "petitions_closed",
+    "repeat_petitions",
+    "village_contained",
+    "township_contained",
+)
+END_OF_DAY = time(23, 59, 59)
+_DIM_OF_FILTER = {"source": "source", "warning_level": "level", "category": "category"}
+_CASE_COLUMN_OF_DIM = {
+    "source": Case.source,
+    "level": Case.warning_level,
+    "category": Case.category,
+    "center": Case.center_id,
+}
+
+__all__ = [
+    "GROUPS",
+    "UnknownRegion",
+    "kpis",
+    "breakdown",
+    "compare",
+    "ranking",
+    "status_for",
+    "derive",
+    "Query",
+]
+
+
+# --------------------------------------------------------------------- inputs
+@dataclass(frozen=True)
+class Query:
+    """One question: a scope, a cohort window and the moment it is observed at."""
+
+    scope: Scope
+    date_from: date
+    date_to: date
+    as_of: datetime
+    kind: str | None = None
+    source: str | None = None
+    warning_level: str | None = None
+    category: str | None = None
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.date_from, time.min)
+
+    @property
+    def end(self) -> datetime:
+        """Last accepted_at in the cohort: the period end, but nothing after as_of."""
+        return min(datetime.combine(self.date_to, END_OF_DAY), self.as_of)
+
+    @property
+    def dims(self) -> dict[str, str]:
+        """Active filters that are a rollup dimension, as {dim: value}."""
+        return {
+            _DIM_OF_FILTER[name]: value
+            for name in _DIM_OF_FILTER
+            if (value := getattr(self, name)) is not None
+        }
+
+
+def to_as_of(value: datetime | date | str | None) -> datetime | None:
+    """A date D means D 23:59:59; datetimes are truncated to the second."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = (
+            datetime.fromisoformat(value)
+            if ("T" in value or " " in value)
+            else date.fromisoformat(value)
+        )
+    if isinstance(value, datetime):
+        return value.replace(microsecond=0, tzinfo=None)
+    return datetime.combine(value, END_OF_DAY)
+
+
+def _check_filter(name: str, value: str | None, allowed: Iterable[str] | None) -> None:
+    if value is not None and allowed is not None and value not in allowed:
+        raise ValueError(f"unknown {name} {value!r} (expected one of: {', '.join(allowed)})")
+
+
+def make_query(
+    ref: Reference,
+    region: str,
+    date_from: date,
+    date_to: date,
+    as_of: datetime | date | None = None,
+    *,
+    kind: str | None = None,
+    source: str | None = None,
+    warning_level: str | None = None,
+    category: str | None = None,
+    now: datetime | None = None,
+) -> Query:
+    if date_from > date_to:
+        raise ValueError(f"the period starts ({date_from}) after it ends ({date_to})")
+    _check_filter("kind", kind, KINDS)
+    _check_filter("source", source, SOURCES)
+    _check_filter("warning level", warning_level, WARNING_LEVELS)
+    scope = ref.regions.scope(region)
+    now = (now or datetime.now()).replace(microsecond=0)
+    period_end = datetime.combine(date_to, END_OF_DAY)
+    resolved_as_of = to_as_of(as_of) or (period_end if period_end <= now else now)
+    return Query(scope, date_from, date_to, resolved_as_of, kind, source, warning_level, category)
+
+
+# --------------------------------------------------------------------- months
+def _month_first(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _month_last(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def _is_month_end(moment: datetime) -> bool:
+    return moment.time() == END_OF_DAY and moment.date() == _month_last(moment.date())
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How a cohort question is split: whole months from the rollups, the rest
+    (partial edge months) from the cases table."""
+
+    rollup_months: tuple[date, date] | None  # first days of the first and last month
+    straight: tuple[tuple[datetime, datetime], ...]  # accepted_at windows, inclusive
+
+
+def _plan(q: Query, state: State | None, use_rollups: bool | None, group: str | None) -> Plan:
+    whole = ((q.start, q.end),)
+    if use_rollups is False or state is None or state.max_event_at is None:
+        return Plan(None, whole)
+    if not _rollups_answer(q, group):
+        return Plan(None, whole)
+    # "Closed by as_of" reads the closing month: exact at a month end, or when as_of is
+    # past every closure in the data.
+    if not (_is_month_end(q.as_of) or q.as_of >= state.max_event_at):
+        return Plan(None, whole)
+    start, end = q.start, q.end
+    if end < start:
+        return Plan(None, ())
+    first = _month_first(start.date()) if start.day == 1 else _next_month(start.date())
+    # The last month counts as whole when the period reaches its end, or when no case
+    # was accepted after the period's end (the data stops inside it).
+    end_is_whole = _is_month_end(end) or (
+        state.max_accepted_at is not None and end >= state.max_accepted_at
+    )
+    last = _month_first(end.date())
+    if not end_is_whole:
+        last = _month_first(last - timedelta(days=1))
+    if first > last:
+        return Plan(None, whole)
+    straight = []
+    if start < datetime.combine(first, time.min):
+        straight.append((start, datetime.combine(first, time.min) - timedelta(seconds=1)))
+    if not end_is_whole:
+        straight.append((datetime.combine(_next_month(last), time.min), end))
+    return Plan((first, last), tuple(straight))
+
+
+def _rollups_answer(q: Query, group: str | None) -> bool:
+    """Whether the rollup rows hold this scope, filter and grouping."""
+    level = q.scope.level
+    if level == "grid":
+        return False
+    dims = set(q.dims)
+    if group in ("source", "category", "level", "center"):
+        dims.add(group)
+    if len(dims) > 1:
+        return False
+    if level == "village":
+        # Village rows carry no breakdown dimension; a village's children are grids.
+        return not dims and group in (None, "month")
+    if group == "child":
+        return not dims or (level != "township")
+    return True
+
+
+# --------------------------------------------------------------------- cohort sums
+Sums = dict[str, int]
+GroupedSums = dict[Any, dict[str, Sums]]  # group key -> kind -> measure sums
+
+
+def _empty_sums() -> Sums:
+    return dict.fromkeys(MEASURES, 0)
+
+
+def _add(into: GroupedSums, key: Any, kind: str, values: dict[str, int]) -> None:
+    sums = into.setdefault(key, {}).setdefault(kind, _empty_sums())
+    for name, value in values.items():
+        sums[name] += int(value or 0)
+
+
+def _case_scope(scope: Scope):
+    if scope.level == "grid":
+        return Case.grid_code == scope.code
+    if scope.level == "village":
+        return Case.village_code == scope.code
+    low, high = scope.village_range
+    return Case.village_code.between(low, high)
+
+
+def _case_filters(q: Query) -> list:
+    conditions = [accepted_population(), _case_scope(q.scope)]
+    if q.kind:
+        conditions.append(Case.kind == q.kind)
+    if q.source:
+        conditions.append(Case.source == q.source)
+    if q.warning_level:
+        conditions.append(Case.warning_level == q.warning_level)
+    if q.category:
+        conditions.append(Case.category == q.category)
+    return conditions
+
+
+def _case_group_key(q: Query, group: str | None):
+    if group is None:
+        return literal("")
+    if group == "month":
+        return month_start(Case.accepted_at)
+    if group == "child":
+        digits = {"city": 6, "district": 9, "township": 12}.get(q.scope.level)
+        if digits is None:  # a village's children are its grids
+            return func.coalesce(Case.grid_code, "")
+        return func.substr(Case.village_code, 1, digits)
+    return _CASE_COLUMN_OF_DIM[group]
+
+
+def _cohort_straight(
+    conn: Connection, q: Query, group: str | None, window: tuple[datetime, datetime]
+) -> GroupedSums:
+    key = _case_group_key(q, group)
+    conditions = closed_conditions(closed_by(q.as_of))
+    query = (
+        select(
+            key.label("key"),
+            Case.kind,
+            func.count().label("cases"),
+            *(count_if(conditions[m]).label(m) for m in MEASURES[1:-1]),
+            count_if(is_repeat_petition()).label("repeat_petitions"),
+        )
+        .where(*_case_filters(q), Case.accepted_at.between(*window))
+        .group_by(key, Case.kind)
+    )
+    out: GroupedSums = {}
+    for row in conn.execute(query).mappings():
+        _add(out, _normalize_key(group, row["key"]), row["kind"], {m: row[m] for m in MEASURES})
+    return out
+
+
+def _rollup_region_filter(table, q: Query, group: str | None) -> list:
+    scope = q.scope
+    if group == "child":
+        child_level = scope.child_level
+        width = {"district": 6, "township": 9, "village": 12}[child_level]
+        prefix = _prefix(scope)
+        return [
+            table.c.region_level == child_level,
+            table.c.region_code.between(prefix.ljust(width, "0"), prefix.ljust(width, "9")),
+        ]
+    if group == "center" and scope.level != "township":
+        prefix = _prefix(scope)
+        return [
+            table.c.region_level == "township",
+            table.c.region_code.between(prefix.ljust(9, "0"), prefix.ljust(9, "9")),
+        ]
+    if group == "center":
+        return [table.c.region_level == "township", table.c.region_code == scope.code]
+    return [table.c.region_level == scope.level, table.c.region_code == scope.code]
+
+
+def _prefix(scope: Scope) -> str:
+    return {"city": scope.code[:4], "district": scope.code[:6], "township": scope.code[:9]}.get(
+        scope.level, scope.code
+    )
+
+
+def _rollup_dim(q: Query, group: str | None) -> tuple[str, str | None]:
+    """(dim, value filter or None) to read, given filters and grouping."""
+    if group in ("source", "category", "level", "center"):
+        return group, q.dims.get(group)
+    if q.dims:
+        ((dim, value),) = q.dims.items()
+        return dim, value
+    return "all", None
+
+
+def _cohort_rollup(
+    conn: Connection, q: Query, group: str | None, months: tuple[date, date], state: State
+) -> GroupedSums:
+    r = RollupCohort.__table__
+    dim, dim_value = _rollup_dim(q, group)
+    # Closed by as_of <=> closing month at or before as_of's month (as_of is a month
+    # end, or past every closure).
+    as_of_month = _month_first(q.as_of.date())
+    closed = and_(r.c.close_month.is_not(None), r.c.close_month <= as_of_month)
+
+    def closed_sum(column):
+        return func.coalesce(func.sum(case((closed, column), else_=0)), 0)
+
+    if group is None:
+        key = literal("")
+    elif group == "month":
+        key = r.c.period_start
+    elif group == "child":
+        key = r.c.region_code
+    else:
+        key = r.c.dim_value
+
+    base = [r.c.dim == dim, *_rollup_region_filter(r, q, group)]
+    if dim_value is not None:
+        base.append(r.c.dim_value == dim_value)
+    if q.kind:
+        base.append(r.c.kind == q.kind)
+
+    first, last = months
+    selections = []
+    if group == "month":
+        selections.append((r.c.grain == "M", r.c.period_start.between(first, last)))
+    else:
+        # Whole calendar years from the year rows, the rest from month rows.
+        full_years = [
+            y
+            for y in range(first.year, last.year + 1)
+            if date(y, 1, 1) >= first and date(y, 12, 1) <= last
+        ]
+        if full_years:
+            selections.append(
+                (
+                    r.c.grain == "Y",
+                    r.c.period_start.between(date(full_years[0], 1, 1), date(full_years[-1], 1, 1)),
+                )
+            )
+            month_ranges = []
+            if first < date(full_years[0], 1, 1):
+                month_ranges.append((first, date(full_years[0] - 1, 12, 1)))
+            if last > date(full_years[-1], 12, 1):
+                month_ranges.append((date(full_years[-1] + 1, 1, 1), last))
+        else:
+            month_ranges = [(first, last)]
+        for low, high in month_ranges:
+            selections.append((r.c.grain == "M", r.c.period_start.between(low, high)))
+
+    out: GroupedSums = {}
+    for grain_cond, period_cond in selections:
+        query = (
+            select(
+                key.label("key"),
+                r.c.kind,
+                func.sum(r.c.cases).label("cases"),
+                closed_sum(r.c.cases).label("closed"),
+                *(
+                    closed_sum(r.c[m]).label(m)
+                    for m in MEASURES
+                    if m not in ("cases", "closed", "repeat_petitions")
+                ),
+                func.sum(r.c.repeat_petitions).label("repeat_petitions"),
+            )
+            .where(grain_cond, *base, period_cond)
+            .group_by(key, r.c.kind)
+        )
+        for row in conn.execute(query).mappings():
+            _add(out, _normalize_key(group, row["key"]), row["kind"], {m: row[m] for m in MEASURES})
+    return out
+
+
+def _normalize_key(group: str | None, key: Any) -> Any:
+    if group == "month":
+        if isinstance(key, str):
+            key = date.fromisoformat(key[:10])
+        return f"{key.year:04d}-{key.month:02d}"
+    if group == "center":
+        return int(key)
+    return key
+
+
+def cohort_sums(
+    conn: Connection, q: Query, group: str | None, state: State | None, use_rollups: bool | None
+) -> GroupedSums:
+    plan = _plan(q, state, use_rollups, group)
+    out: GroupedSums = {}
+    parts = []
+    if plan.rollup_months is not None:
+        parts.append(_cohort_rollup(conn, q, group, plan.rollup_months, state))
+    for window in plan.straight:
+        parts.append(_cohort_straight(conn, q, group, window))
+    for part in parts:
+        for key, by_kind in part.items():
+            for kind, sums in by_kind.items():
+                _add(out, key, kind, sums)
+    return out
+
+
+# --------------------------------------------------------------------- snapshot sums
+SnapshotSums = dict[Any, dict[str, int]]  # group key -> {"open", "overdue_open"}
+
+
+def snapshot_sums(
+    conn: Connection,
+    q: Query,
+    group: str | None,
+    state: State | None,
+    use_rollups: bool | None,
+    *,
+    by_level: bool = False,
+) -> SnapshotSums:
+    """Open and overdue cases at as_of (whatever the period), grouped."""
+    if use_rollups is not False and state is not None and state.max_event_at is not None:
+        dims = set(q.dims)
+        if group in ("source", "category", "level", "center"):
+            dims.add(group)
+        if by_level:
+            dims.add("level")
+        usable = (
+            _is_month_end(q.as_of)
+            and q.as_of < state.max_event_at
+            and state.rollup_first_month is not None
+            and len(dims) <= 1
+            and q.scope.level != "grid"
+            and (q.scope.level != "village" or (not dims and group is None))
+            and not (group == "child" and q.scope.level == "township" and dims)
+        )
+        if usable:
+            return _snapshot_rollup(conn, q, group, by_level, state)
+    return _snapshot_straight(conn, q, group, by_level, state)
+
+
+def _snapshot_rollup(
+    conn: Connection, q: Query, group: str | None, by_level: bool, state: State
+) -> SnapshotSums:
+    o = RollupOpen.__table__
+    month = _month_first(q.as_of.date())
+    if month < state.rollup_first_month:
+        return {}
+    if by_level:
+        dim, dim_value = "level", q.dims.get("level")
+    else:
+        dim, dim_value = _rollup_dim(q, group)
+    if by_level or group in ("source", "category", "level", "center"):
+        key = o.c.dim_value
+    elif group == "child":
+        key = o.c.region_code
+    else:
+        key = literal("")
+    conditions = [o.c.snapshot_month == month, o.c.dim == dim, *_rollup_region_filter(o, q, group)]
+    if dim_value is not None:
+        conditions.append(o.c.dim_value == dim_value)
+    if q.kind:
+        conditions.append(o.c.kind == q.kind)
+    query = (
+        select(key.label("key"), func.sum(o.c.open), func.sum(o.c.overdue_open))
+        .where(*conditions)
+        .group_by(key)
+    )
+    out: SnapshotSums = {}
+    for key_value, open_count, overdue in conn.execute(query):
+        name = _normalize_key("center" if group == "center" and not by_level else None, key_value)
+        out[name] = {"open": int(open_count or 0), "overdue_open": int(overdue or 0)}
+    return out
+
+
+def _snapshot_straight(
+    conn: Connection, q: Query, group: str | None, by_level: bool, state: State | None
+) -> SnapshotSums:
+    if by_level:
+        key = Case.warning_level
+    else:
+        key = _case_group_key(q, group) if group != "month" else literal("")
+    conditions = _case_filters(q)
+    if state is not None and state.max_event_at is not None and q.as_of >= state.max_event_at:
+        # Past every recorded event, "open" is simply "not closed": the small partial
+        # index of open cases answers it.
+        conditions.append(Case.closed_at.is_(None))
+    else:
+        conditions += [
+            Case.accepted_at <= q.as_of,
+            or_(Case.closed_at.is_(None), Case.closed_at > q.as_of),
+        ]
+    query = (
+        select(
+            key.label("key"),
+            func.count(),
+            count_if(Case.deadline_at < q.as_of),
+        )
+        .where(*conditions)
+        .group_by(key)
+    )
+    out: SnapshotSums = {}
+    for key_value, open_count, overdue in conn.execute(query):
+        name = _normalize_key("center" if group == "center" and not by_level else None, key_value)
+        out[name] = {"open": int(open_count), "overdue_open": int(overdue)}
+    return out
+
+
+# --------------------------------------------------------------------- derived metrics
+def _ratio(numerator: int, denominator: int) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+def derive(by_kind: dict[str, Sums], strict_satisfaction: bool = False) -> dict[str, Any]:
+    """The METRICS.md period metrics from measure sums per kind."""
+    total = _empty_sums()
+    for sums in by_kind.values():
+        for name in MEASURES:
+            total[name] += sums[name]
+    petition = by_kind.get("petition", _empty_sums())
+    accepted, closed = total["cases"], total["closed"]
+    satisfied = total["satisfied_strict"] if strict_satisfaction else total["satisfied"]
+    return {
+        "accepted": accepted,
+        "closed": closed,
+        "closure_rate": _ratio(closed, accepted),
+        "resolved": total["resolved"],
+        "resolution_rate": _ratio(total["resolved"], accepted),
+        "mediation_success_rate": _ratio(total["resolved"], closed),
+        "on_time": total["on_time"],
+        "on_time_rate": _ratio(total["on_time"], closed),
+        "rated": total["rated"],
+        "satisfied": satisfied,
+        "satisfaction_rate": _ratio(satisfied, total["rated"]),
+        "rating_participation": _ratio(total["rated"], closed),
+        "petitions": petition["cases"],
+        "petitions_closed": petition["closed"],
+        "petition_closure_rate": _ratio(petition["closed"], petition["cases"]),
+        "repeat_petitions": total["repeat_petitions"],
+        "repeat_petition_rate": _ratio(total["repeat_petitions"], petition["cases"]),
+        "village_contained": total["village_contained"],
+        "village_contained_rate": _ratio(total["village_contained"], closed),
+        "township_contained": total["township_contained"],
+        "township_contained_rate": _ratio(total["township_contained"], closed),
+    }
+
+
+def _strict(strict_satisfaction: bool | None) -> bool:
+    if strict_satisfaction is None:
+        return get_settings().strict_satisfaction
+    return strict_satisfaction
+
+
+# --------------------------------------------------------------------- public API
+def _connect(bind: Engine | Connection):
+    if isinstance(bind, Connection):
+        return nullcontext(bind)
+    return bind.connect()
+
+
+def kpis(
+    bind: Engine | Connection,
+    region: str,
+    date_from: date,
+    date_to: date,
+    as_of: datetime | date | None = None,
+    *,
+    kind: str | None = None,
+    source: str | None = None,
+    warning_level: str | None = None,
+    category: str | None = None,
+    strict_satisfaction: bool | None = None,
+    use_rollups: bool | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """All METRICS.md metrics for one scope, period and as_of."""
+    with _connect(bind) as conn:
+        state = read_state(conn)
+        ref = load_reference(conn, state)
+        q = make_query(
+            ref,
+            region,
+            date_from,
+            date_to,
+            as_of,
+            kind=kind,
+            source=source,
+            warning_level=warning_level,
+            category=category,
+            now=now,
+        )
+        sums = cohort_sums(conn, q, None, state, use_rollups).get("", {})
+        result = derive(sums, _strict(strict_satisfaction))
+        result["by_level"] = dict.fromkeys(WARNING_LEVELS, 0)
+        for group, target in (
+            ("level", "by_level"),
+            ("source", "by_source"),
+            ("category", "by_category"),
+        ):
+            counts = {
+                key: sum(s["cases"] for s in by_kind.values())
+                for key, by_kind in cohort_sums(conn, q, group, state, use_rollups).items()
+            }
+            counts = {k: v for k, v in counts.items() if v}
+            if target == "by_level":
+                result[target].update(counts)
+            else:
+                result[target] = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+        snapshot = snapshot_sums(conn, q, None, state, use_rollups).get("", {})
+        result["open"] = snapshot.get("open", 0)
+        result["overdue_open"] = snapshot.get("overdue_open", 0)
+        open_levels = snapshot_sums(conn, q, None, state, use_rollups, by_level=True)
+        result["open_by_level"] = {
+            level: open_levels.get(level, {}).get("open", 0) for level in WARNING_LEVELS
+        }
+        result["center_load"] = _center_load(
+            ref, snapshot_sums(conn, q, "center", state, use_rollups)
+        )
+        result["meta"] = _meta(q, state, ref)
+        return result
+
+
+def _center_load(ref: Reference, snapshot: SnapshotSums) -> list[dict[str, Any]]:
+    rows = []
+    for center_id, values in snapshot.items():
+        if not values["open"]:
+            continue
+        center = ref.centers.get(center_id)
+        staff = center.staff_count if center else 0
+        rows.append(
+            {
+                "center_id": center_id,
+                "name": center.name if center else str(center_id),
+                "level": center.level if center else None,
+                "staff_count": staff,
+                "open": values["open"],
+                "overdue_open": values["overdue_open"],
+                "open_per_staff": values["open"] / staff if staff else None,
+            }
+        )
+    rows.sort(key=lambda row: (-row["open"], row["center_id"]))
+    return rows
+
+
+def _meta(q: Query, state: State | None, ref: Reference) -> dict[str, Any]:
+    return {
+        "region": q.scope.code,
+        "region_name": q.scope.name,
+        "region_level": q.scope.level,
+        "from": q.date_from.isoformat(),
+        "to": q.date_to.isoformat(),
+        "as_of": q.as_of.isoformat(sep=" "),
+        "kind": q.kind,
+        "source": q.source,
+        "warning_level": q.warning_level,
+        "category": q.category,
+        "data_version": state.data_version if state else 0,
+    }
+
+
+def breakdown(
+    bind: Engine | Connection,
+    region: str,
+    date_from: date,
+    date_to: date,
+    by: str,
+    as_of: datetime | date | None = None,
+    *,
+    kind: str | None = None,
+    source: str | None = None,
+    warning_level: str | None = None,
+    category: str | None = None,
+    strict_satisfaction: bool | None = None,
+    use_rollups: bool | None = None,
+    now: datetime | None = None,
+) -> list[dict[str, Any]]:
+    """The period metrics per child region, center, source, category, level or month."""
+    if by not in GROUPS:
+        raise ValueError(f"unknown breakdown {by!r} (expected one of: {', '.join(GROUPS)})")
+    strict = _strict(strict_satisfaction)
+    with _connect(bind) as conn:
+        state = read_state(conn)
+        ref = load_reference(conn, state)
+        q = make_query(
+            ref,
+            region,
+            date_from,
+            date_to,
+            as_of,
+            kind=kind,
+            source=source,
+            warning_level=warning_level,
+            category=category,
+            now=now,
+        )
+        if by == "child" and q.scope.child_level is None:
+            raise ValueError(f"{q.scope.code} is a grid: it has no child regions")
+        sums = cohort_sums(conn, q, by, state, use_rollups)
+        snapshot = {} if by == "month" else snapshot_sums(conn, q, by, state, use_rollups)
+        keys = _breakdown_keys(ref, q, by, sums, snapshot)
+        rows = []
+        for key in keys:
+            row = {"key": key, "name": _label(ref, by, key)}
+            row.update(derive(sums.get(key, {}), strict))
+            if by != "month":
+                row["open"] = snapshot.get(key, {}).get("open", 0)
+                row["overdue_open"] = snapshot.get(key, {}).get("overdue_open", 0)
+            if by == "center":
+                center = ref.centers.get(key)
+                row["level"] = center.level if center else None
+                row["staff_count"] = center.staff_count if center else 0
+                row["open_per_staff"] = (
+                    row["open"] / row["staff_count"] if row["staff_count"] else None
+                )
+            rows.append(row)
+        return rows
+
+
+def _breakdown_keys(
+    ref: Reference, q: Query, by: str, sums: GroupedSums, snapshot: SnapshotSums
+) -> list:
+    if by == "child":
+        children = ref.regions.child_codes(q.scope.code)
+        extra = sorted(k for k in set(sums) | set(snapshot) if k not in children and k != "")
+        return children + extra
+    if by == "month":
+        months, month = [], _month_first(q.date_from)
+        while month <= q.date_to:
+            months.append(f"{month.year:04d}-{month.month:02d}")
+            month = _next_month(month)
+        return months
+    keys = {k for k in set(sums) | set(snapshot) if k is not None}
+    if by == "level":
+        return list(WARNING_LEVELS) + sorted(keys - set(WARNING_LEVELS))
+    if by == "source":
+        ordered = [s for s in SOURCES if s in keys]
+        return ordered + sorted(keys - set(SOURCES))
+    if by == "center":
+        return sorted(keys)
+    return sorted(keys, key=lambda k: (-sum(s["cases"] for s in sums.get(k, {}).values()), str(k)))
+
+
+def _label(ref: Reference, by: str, key: Any) -> str:
+    if by == "child":
+        return ref.regions.name(key) if key else "未划入网格"
+    if by == "center":
+        center = ref.centers.get(key)
+        return center.name if center else str(key)
+    return str(key)
+
+
+# --------------------------------------------------------------------- comparisons
+def shift_years(day: date, years: int) -> date:
+    """The same date `years` earlier/later (29 Feb -> 28 Feb)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def previous_period(date_from: date, date_to: date) -> tuple[date, date]:
+    """环比 period: the previous calendar month(s) for whole months, else the same length before."""
+    if date_from.day == 1 and date_to == _month_last(date_to):
+        months = (date_to.year - date_from.year) * 12 + date_to.month - date_from.month + 1
+        start = date_from
+        for _ in range(months):
+            start = _month_first(start - timedelta(days=1))
+        return start, date_from - timedelta(days=1)
+    length = (date_to - date_from).days + 1
+    return date_from - timedelta(days=length), date_from - timedelta(days=1)
+
+
+def _shift_as_of(as_of: datetime, old_to: date, new_to: date) -> datetime:
+    """Keep as_of at the same distance from the period's end (month ends stay month ends)."""
+    old_end = datetime.combine(old_to, END_OF_DAY)
+    if as_of == old_end:
+        return datetime.combine(new_to, END_OF_DAY)
+    return datetime.combine(new_to, END_OF_DAY) - (old_end - as_of)
+
+
+def change(metric: str, current: Any, earlier: Any) -> dict[str, Any] | None:
+    """A rate changes in percentage points; a count in percent of the earlier value."""
+    if current is None or earlier is None:
+        return None
+    if metric in RATE_KEYS:
+        return {"value": (current - earlier) * 100, "unit": "pp"}
+    if earlier == 0:
+        return None
+    return {"value": (current - earlier) / earlier * 100, "unit": "%"}
+
+
+def compare(
+    bind: Engine | Connection,
+    region: str,
+    date_from: date,
+    date_to: date,
+    as_of: datetime | date | None = None,
+    **filters: Any,
+) -> dict[str, Any]:
+    """同比 (yoy) and 环比 (mom) of every metric."""
+    now = filters.pop("now", None)
+    current = kpis(bind, region, date_from, date_to, as_of, now=now, **filters)
+    current_as_of = datetime.fromisoformat(current["meta"]["as_of"])
+    out: dict[str, Any] = {"current": current}
+    mom_from, mom_to = previous_period(date_from, date_to)
+    for name, (p_from, p_to) in (
+        ("yoy", (shift_years(date_from, -1), shift_years(date_to, -1))),
+        ("mom", (mom_from, mom_to)),
+    ):
+        earlier_as_of = _shift_as_of(current_as_of, date_to, p_to)
+        earlier = kpis(bind, region, p_from, p_to, earlier_as_of, now=now, **filters)
+        out[name] = {
+            "from": p_from.isoformat(),
+            "to": p_to.isoformat(),
+            "as_of": earlier["meta"]["as_of"],
+            "values": earlier,
+            "change": {
+                key: change(key, current[key], earlier[key]) for key in COUNT_KEYS + RATE_KEYS
+            },
+        }
+    return out
+
+
+# --------------------------------------------------------------------- targets & ranking
+def status_for(metric: str, value: float | None, targets: dict | None = None) -> str | None:
+    """red / amber / green against the target of METRICS.md (None: no target or no value)."""
+    targets = targets if targets is not None else get_settings().targets
+    if value is None or metric not in targets:
+        return None
+    green, amber = targets[metric]
+    if metric in COUNT_TARGETS:
+        return "green" if value <= green else "amber" if value <= amber else "red"
+    return "green" if value >= green else "amber" if value >= amber else "red"
+
+
+def composite_score(row: dict[str, Any], weights: dict[str, float]) -> float | None:
+    """Weighted score on a 0–100 scale over the rates a unit has.
+
+    Positive weights are renormalised over the rates that are not null (a unit with
+    nothing rated is not punished for it); negative weights subtract their penalty.
+    """
+    positive = {k: w for k, w in weights.items() if w > 0 and row.get(k) is not None}
+    if not positive:
+        return None
+    total = sum(positive.values())
+    score = sum(w * row[k] for k, w in positive.items()) / total * 100
+    for key, weight in weights.items():
+        if weight < 0 and row.get(key) is not None:
+            score += weight * row[key]
+    return round(score, 4)
+
+
+def _rank(rows: list[dict[str, Any]]) -> dict[Any, int]:
+    """Competition ranking (1, 2, 2, 4) by score; units without a score are unranked."""
+    scored = sorted((r for r in rows if r["score"] is not None), key=lambda r: -r["score"])
+    ranks: dict[Any, int] = {}
+    previous_score, previous_rank = None, 0
+    for position, row in enumerate(scored, start=1):
+        rank = previous_rank if row["score"] == previous_score else position
+        ranks[row["key"]] = rank
+        previous_score, previous_rank = row["score"], rank
+    return ranks
+
+
+def ranking(
+    bind: Engine | Connection,
+    region: str,
+    date_from: date,
+    date_to: date,
+    as_of: datetime | date | None = None,
+    *,
+    weights: dict[str, float] | None = None,
+    targets: dict | None = None,
+    **filters: Any,
+) -> list[dict[str, Any]]:
+    """The children of a region ranked by the composite score, with rank changes
+    against the previous period and red/amber/green per target."""
+    settings = get_settings()
+    weights = weights if weights is not None else settings.weights
+    targets = targets if targets is not None else settings.targets
+    rows = breakdown(bind, region, date_from, date_to, "child", as_of, **filters)
+    p_from, p_to = previous_period(date_from, date_to)
+    current_as_of = to_as_of(as_of)
+    earlier_as_of = None
+    if current_as_of is not None:
+        earlier_as_of = _shift_as_of(current_as_of, date_to, p_to)
+    earlier_rows = breakdown(bind, region, p_from, p_to, "child", earlier_as_of, **filters)
+    for batch in (rows, earlier_rows):
+        for row in batch:
+            row["score"] = composite_score(row, weights)
+    ranks, earlier_ranks = _rank(rows), _rank(earlier_rows)
+    for row in rows:
+        row["rank"] = ranks.get(row["key"])
+        row["previous_rank"] = earlier_ranks.get(row["key"])
+        row["rank_change"] = (
+            row["previous_rank"] - row["rank"]
+            if row["rank"] is not None and row["previous_rank"] is not None
+            else None
+        )
+        row["status"] = {metric: status_for(metric, row.get(metric), targets) for metric in targets}
+    rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["key"]))
+    return rows

@@ -1,0 +1,325 @@
+"""Rollup tables: built in SQL from the cases table, carrying a data version.
+
+Sized to their callers: cohort rows are month (and year) × township (plus district,
+city and village copies) × kind × closing month × due month, with one breakdown
+dimension at a time. Large scopes read these; villages and grids read the cases
+table through its indexes (see metrics.py).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    and_,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy import String as SqlString
+
+from .measures import accepted_population, closed_conditions, count_if, is_repeat_petition
+from .models import (
+    CalendarMonth,
+    Case,
+    DataState,
+    RollupCohort,
+    RollupOpen,
+    RollupRepeat,
+)
+from .sqlfuncs import month_start, shift_seconds, year_start
+
+# Breakdown dimensions kept in the rollups, and the case column each one reads.
+DIM_COLUMNS = {
+    "source": Case.source,
+    "level": Case.warning_level,
+    "category": Case.category,
+    "center": cast(Case.center_id, SqlString),
+}
+# Dimensions copied up to district and city rows ('center' stays per township).
+AREA_DIMS = ("all", "source", "level", "category")
+ROLLUP_MEASURES = (
+    "cases",
+    "resolved",
+    "on_time",
+    "rated",
+    "satisfied",
+    "satisfied_strict",
+    "village_contained",
+    "township_contained",
+    "repeat_petitions",
+)
+_KEY_COLUMNS = (
+    "grain",
+    "period_start",
+    "region_code",
+    "region_level",
+    "kind",
+    "close_month",
+    "due_month",
+    "dim",
+    "dim_value",
+)
+
+
+def _cohort_from_cases(conn: Connection, region_level: str, dim: str) -> None:
+    """Month rows straight from the cases table for one region level and dimension."""
+    digits = {"township": 9, "village": 12}[region_level]
+    region_code = func.substr(Case.village_code, 1, digits)
+    dim_value = literal("") if dim == "all" else DIM_COLUMNS[dim]
+    closed = Case.closed_at.is_not(None)
+    conditions = closed_conditions(closed)
+    repeat = RollupRepeat.__table__
+    accept_month = month_start(Case.accepted_at)
+    close_month = month_start(Case.closed_at)
+    # Overdue at a month end <=> deadline_at + 1 s falls in that month or earlier.
+    due = month_start(shift_seconds(Case.deadline_at, 1))
+    # The due month only matters while a case is open at a month end; for a case that
+    # closes in its own month, or before it falls due, it is NULL, so these (most)
+    # cases don't multiply the rows.
+    due_month = case(
+        (and_(closed, or_(close_month == accept_month, due >= close_month)), None),
+        else_=due,
+    )
+    keys = (accept_month, region_code, Case.kind, close_month, due_month, dim_value)
+    query = (
+        select(
+            literal("M"),
+            keys[0],
+            keys[1],
+            literal(region_level),
+            keys[2],
+            keys[3],
+            keys[4],
+            literal(dim),
+            keys[5],
+            func.count(),
+            *(count_if(conditions[m]) for m in ROLLUP_MEASURES[1:-1]),
+            count_if(repeat.c.case_id.is_not(None)),
+        )
+        .select_from(Case.__table__.outerjoin(repeat, repeat.c.case_id == Case.id))
+        .where(accepted_population())
+        .group_by(*keys)
+    )
+    conn.execute(insert(RollupCohort).from_select(list(_KEY_COLUMNS + ROLLUP_MEASURES), query))
+
+
+def _cohort_from_rollup(
+    conn: Connection,
+    *,
+    source_level: str,
+    target_level: str,
+    region_code,
+    dims: tuple[str, ...],
+    yearly: bool = False,
+) -> None:
+    """Coarser rows summed from month rows: district/city copies, or year rows.
+
+    Year rows are read only when as_of is at or after the year's end, so a closure
+    inside the year is kept as the year's first month, and the due month is dropped:
+    both collapse many month rows into one.
+    """
+    r = RollupCohort.__table__
+    if yearly:
+        period_start = year_start(r.c.period_start)
+        close_month = case(
+            (year_start(r.c.close_month) == period_start, period_start), else_=r.c.close_month
+        )
+        due_month = literal(None, type_=r.c.due_month.type)
+    else:
+        period_start, close_month, due_month = r.c.period_start, r.c.close_month, r.c.due_month
+    keys = (period_start, region_code, r.c.kind, close_month, due_month, r.c.dim, r.c.dim_value)
+    query = (
+        select(
+            literal("Y" if yearly else "M"),
+            keys[0],
+            keys[1],
+            literal(target_level),
+            *keys[2:],
+            *(func.sum(r.c[m]) for m in ROLLUP_MEASURES),
+        )
+        .where(r.c.grain == "M", r.c.region_level == source_level, r.c.dim.in_(dims))
+        .group_by(*keys)
+    )
+    conn.execute(insert(RollupCohort).from_select(list(_KEY_COLUMNS + ROLLUP_MEASURES), query))
+
+
+def _open_snapshots(conn: Connection, last_month: date) -> None:
+    """Open/overdue at every month end, from the month rows: a cohort row is open at
+    the end of month m when it was accepted in or before m and closes after m."""
+    r = RollupCohort.__table__
+    m = CalendarMonth.__table__
+    after_last = date(last_month.year + (last_month.month == 12), last_month.month % 12 + 1, 1)
+    keys = (m.c.month_start, r.c.region_code, r.c.region_level, r.c.kind, r.c.dim, r.c.dim_value)
+    # `grain || ''` keeps SQLite from driving the join from the calendar (it would
+    # otherwise rescan every rollup row once per month).
+    query = (
+        select(
+            *keys,
+            func.sum(r.c.cases),
+            func.sum(
+                case(
+                    (and_(r.c.due_month.is_not(None), r.c.due_month <= m.c.month_start), r.c.cases),
+                    else_=0,
+                )
+            ),
+        )
+        .select_from(
+            r.join(
+                m,
+                and_(
+                    m.c.month_start >= r.c.period_start,
+                    m.c.month_start < func.coalesce(r.c.close_month, after_last),
+                ),
+            )
+        )
+        .where(
+            r.c.grain.concat("") == "M",
+            or_(r.c.close_month.is_(None), r.c.close_month > r.c.period_start),
+        )
+        .group_by(*keys)
+    )
+    columns = [
+        "snapshot_month",
+        "region_code",
+        "region_level",
+        "kind",
+        "dim",
+        "dim_value",
+        "open",
+        "overdue_open",
+    ]
+    conn.execute(insert(RollupOpen).from_select(columns, query))
+
+
+def _months_between(first: date, last: date) -> list[date]:
+    months = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(date(year, month, 1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def refresh_rollups(bind: Engine | Connection) -> int:
+    """Rebuild every rollup from the cases table in one transaction; return the new
+    data version. Called by the demo loader and every write path."""
+    if isinstance(bind, Connection):
+        return _refresh(bind)
+    with bind.begin() as conn:
+        return _refresh(conn)
+
+
+def _refresh(conn: Connection) -> int:
+    for table in (RollupOpen, RollupCohort, RollupRepeat, CalendarMonth):
+        conn.execute(delete(table))
+
+    population = accepted_population()
+    max_accepted, min_accepted = conn.execute(
+        select(func.max(Case.accepted_at), func.min(Case.accepted_at)).where(population)
+    ).one()
+    max_closed = conn.execute(select(func.max(Case.closed_at)).where(population)).scalar()
+
+    conn.execute(
+        insert(RollupRepeat).from_select(
+            ["case_id"], select(Case.id).where(population, is_repeat_petition())
+        )
+    )
+    for dim in ("all", *DIM_COLUMNS):
+        _cohort_from_cases(conn, "township", dim)
+    _cohort_from_cases(conn, "village", "all")
+
+    r = RollupCohort.__table__
+    _cohort_from_rollup(
+        conn,
+        source_level="township",
+        target_level="district",
+        region_code=func.substr(r.c.region_code, 1, 6),
+        dims=AREA_DIMS,
+    )
+    _cohort_from_rollup(
+        conn,
+        source_level="township",
+        target_level="city",
+        region_code=func.substr(r.c.region_code, 1, 4).concat("00"),
+        dims=AREA_DIMS,
+    )
+    for level in ("city", "district", "township", "village"):
+        _cohort_from_rollup(
+            conn,
+            source_level=level,
+            target_level=level,
+            region_code=r.c.region_code,
+            dims=("all", *DIM_COLUMNS),
+            yearly=True,
+        )
+
+    last_event = max(filter(None, (max_accepted, max_closed)), default=None)
+    first_month = last_month = None
+    if min_accepted is not None and last_event is not None:
+        first_month = date(min_accepted.year, min_accepted.month, 1)
+        last_month = date(last_event.year, last_event.month, 1)
+        months = _months_between(first_month, last_month)
+        conn.execute(insert(CalendarMonth), [{"month_start": m} for m in months])
+        _open_snapshots(conn, last_month)
+
+    return _bump_state(
+        conn,
+        max_accepted_at=max_accepted,
+        max_event_at=last_event,
+        rollup_first_month=first_month,
+        rollup_last_month=last_month,
+    )
+
+
+def _bump_state(conn: Connection, **values) -> int:
+    values["refreshed_at"] = datetime.now().replace(microsecond=0)
+    current = conn.execute(select(DataState.data_version).where(DataState.id == 1)).scalar()
+    # Milliseconds since the epoch, kept increasing: a rebuilt database never reuses an
+    # older version, so no cache keyed on it can serve stale figures.
+    version = max((current or 0) + 1, int(time.time() * 1000))
+    if current is None:
+        conn.execute(insert(DataState).values(id=1, data_version=version, **values))
+    else:
+        conn.execute(
+            update(DataState).where(DataState.id == 1).values(data_version=version, **values)
+        )
+    return version
+
+
+@dataclass(frozen=True)
+class State:
+    """What a query needs to know about the rollups: their version and horizon."""
+
+    data_version: int
+    max_accepted_at: datetime | None
+    max_event_at: datetime | None
+    rollup_first_month: date | None
+    rollup_last_month: date | None
+    refreshed_at: datetime | None
+    demo_signature: str | None
+
+
+def read_state(bind: Engine | Connection) -> State | None:
+    """The data version and horizon (None before the first refresh)."""
+
+    def read(conn: Connection) -> State | None:
+        row = conn.execute(select(DataState.__table__).where(DataState.id == 1)).mappings().first()
+        if row is None:
+            return None
+        return State(**{k: v for k, v in row.items() if k != "id"})
+
+    if isinstance(bind, Connection):
+        return read(bind)
+    with bind.connect() as conn:
+        return read(conn)

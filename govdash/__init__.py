@@ -1,0 +1,1 @@
+"""govdash command line."""
