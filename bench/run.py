@@ -1,0 +1,221 @@
+"""`make bench`: metric latency with and without rollups, on SQLite and PostgreSQL.
+
+For each database (default: the demo at scale 1 and scale 100, each on SQLite and
+PostgreSQL) it builds the demo if it is not there (timing the build), then times
+`kpis` and every breakdown for a city, district, township and village scope over
+1 month, 1 year and 5 years — through the rollups and straight from the cases
+table — and reports p50/p95 and the peak memory of the measuring process. Each
+database is measured in its own subprocess so memory figures don't mix.
+
+    python -m bench.run                       # both sizes, both engines
+    python -m bench.run --scales 1 --engines sqlite --repeat 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+PG_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PERIODS = {
+    "1m": (date(2025, 10, 1), date(2025, 10, 31)),
+    "1y": (date(2025, 1, 1), date(2025, 12, 31)),
+    "5y": (date(2021, 1, 1), date(2025, 12, 31)),
+}
+CALLS = ("kpis", "child", "center", "source", "category", "level", "month")
+
+
+def database_url(engine: str, scale: float) -> str:
+    tag = f"s{scale:g}".replace(".", "_")
+    if engine == "sqlite":
+        return f"sqlite:///{ROOT / 'data' / f'bench_{tag}.sqlite'}"
+    return f"{PG_BASE}?options=-csearch_path%3Dgovdash_bench_{tag}"
+
+
+def ensure_pg_schema(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    schema = url.split("search_path%3D", 1)[1]
+    engine = create_engine(PG_BASE)
+    with engine.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {schema}"))
+    engine.dispose()
+
+
+def build(url: str, scale: float, seed: int, until: datetime) -> dict:
+    from data_access.demo import load_demo
+    from data_access.engine import make_engine
+    from data_access.schema import init_db
+
+    if url.startswith("postgresql"):
+        ensure_pg_schema(url)
+    engine = make_engine(url)
+    started = time.perf_counter()
+    init_db(engine)
+    summary = load_demo(engine, seed=seed, scale=scale, until=until, progress=True)
+    seconds = time.perf_counter() - started
+    engine.dispose()
+    # Keep the time of the build that made this database, so a reused one still reports it.
+    log = RESULTS / "builds.json"
+    builds = json.loads(log.read_text()) if log.exists() else {}
+    if not summary.get("skipped"):
+        builds[url] = {"seconds": round(seconds, 1), "scale": scale, "seed": seed}
+        log.write_text(json.dumps(builds, indent=2))
+    return {**summary, "seconds": builds.get(url, {}).get("seconds")}
+
+
+def scopes(engine) -> dict[str, str]:
+    """A city, its largest district's first township with villages, and a village."""
+    from data_access.regions import RegionIndex
+
+    index = RegionIndex.load(engine)
+    city = index.top_code()
+    district = "150203" if "150203" in index.regions else index.child_codes(city)[0]
+    township = next(c for c in index.child_codes(district) if index.child_codes(c))
+    village = index.child_codes(township)[0]
+    return {"city": city, "district": district, "township": township, "village": village}
+
+
+def measure(url: str, repeat: int) -> dict:
+    from data_access import metrics
+    from data_access.engine import make_engine
+
+    engine = make_engine(url)
+    regions = scopes(engine)
+    rows = []
+    for scope, code in regions.items():
+        for period_name, (date_from, date_to) in PERIODS.items():
+            for call in CALLS:
+                for use_rollups in (True, False):
+                    timings = []
+                    for _ in range(repeat):
+                        started = time.perf_counter()
+                        if call == "kpis":
+                            metrics.kpis(engine, code, date_from, date_to, use_rollups=use_rollups)
+                        else:
+                            metrics.breakdown(
+                                engine, code, date_from, date_to, call, use_rollups=use_rollups
+                            )
+                        timings.append((time.perf_counter() - started) * 1000)
+                    rows.append(
+                        {
+                            "scope": scope,
+                            "period": period_name,
+                            "call": call,
+                            "rollups": use_rollups,
+                            "p50_ms": round(statistics.median(timings), 1),
+                            "p95_ms": round(_p95(timings), 1),
+                        }
+                    )
+    with engine.connect() as conn:
+        from sqlalchemy import func, select
+
+        from data_access.models import Case, RollupCohort, RollupOpen
+
+        counts = {
+            "cases": conn.execute(select(func.count()).select_from(Case)).scalar(),
+            "rollup_cohort_rows": conn.execute(
+                select(func.count()).select_from(RollupCohort)
+            ).scalar(),
+            "rollup_open_rows": conn.execute(select(func.count()).select_from(RollupOpen)).scalar(),
+        }
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "url": url,
+        "scopes": regions,
+        "rows": rows,
+        "peak_rss_mb": round(peak_kb / 1024, 1),
+        **counts,
+    }
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def report(results: list[dict]) -> str:
+    lines = []
+    for result in results:
+        lines.append(
+            f"\n### {result['label']}: {result['cases']:,} cases, rollup rows "
+            f"{result['rollup_cohort_rows']:,} cohort + {result['rollup_open_rows']:,} open; "
+            f"build {result['build'].get('seconds')} s; peak RSS {result['peak_rss_mb']} MB\n"
+        )
+        lines.append(
+            "| scope | period | call | rollups p50 / p95 ms | straight p50 / p95 ms | speed-up (p50) |"
+        )
+        lines.append("|---|---|---|---|---|---|")
+        by_key = {(r["scope"], r["period"], r["call"], r["rollups"]): r for r in result["rows"]}
+        worst = 0.0
+        for scope in ("city", "district", "township", "village"):
+            for period in PERIODS:
+                for call in CALLS:
+                    fast = by_key[(scope, period, call, True)]
+                    slow = by_key[(scope, period, call, False)]
+                    worst = max(worst, fast["p95_ms"])
+                    ratio = slow["p50_ms"] / fast["p50_ms"] if fast["p50_ms"] else float("inf")
+                    lines.append(
+                        f"| {scope} | {period} | {call} | {fast['p50_ms']} / {fast['p95_ms']} | "
+                        f"{slow['p50_ms']} / {slow['p95_ms']} | {ratio:.1f}× |"
+                    )
+        lines.append(f"\nworst p95 through rollups: {worst} ms")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="1,100", help="comma-separated demo scales")
+    parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument(
+        "--until", default="2026-11-21", help="demo end date (fixed so builds are reused)"
+    )
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.worker:  # measuring subprocess: one database
+        print(json.dumps(measure(args.worker, args.repeat)))
+        return 0
+
+    until = datetime.combine(date.fromisoformat(args.until), datetime.max.time()).replace(
+        microsecond=0
+    )
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    results = []
+    for scale in (float(s) for s in args.scales.split(",")):
+        for engine in args.engines.split(","):
+            url = database_url(engine, scale)
+            print(f"== {engine} scale {scale:g}: building if needed …", file=sys.stderr, flush=True)
+            built = build(url, scale, args.seed, until)
+            print(f"   build: {built}", file=sys.stderr, flush=True)
+            output = subprocess.run(
+                [sys.executable, "-m", "bench.run", "--worker", url, "--repeat", str(args.repeat)],
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            result = json.loads(output.strip().splitlines()[-1])
+            result["label"] = f"{engine}, scale {scale:g}"
+            result["build"] = built
+            results.append(result)
+            print(report([result]), flush=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    (RESULTS / f"bench-{stamp}.json").write_text(json.dumps(results, indent=2, default=str))
+    (RESULTS / f"bench-{stamp}.md").write_text(report(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
