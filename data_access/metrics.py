@@ -298,22 +298,31 @@ def _case_group_key(q: Query, group: str | None):
 def _cohort_straight(
     conn: Connection, q: Query, group: str | None, window: tuple[datetime, datetime]
 ) -> GroupedSums:
-    key = _case_group_key(q, group)
+    """Measure sums straight from the cases table. `group="mix"` groups by
+    (warning level, source, category) at once, so kpis needs one scan, not four."""
+    if group == "mix":
+        keys = [Case.warning_level, Case.source, Case.category]
+    else:
+        keys = [_case_group_key(q, group)]
     conditions = closed_conditions(closed_by(q.as_of))
     query = (
         select(
-            key.label("key"),
+            *(key.label(f"key{i}") for i, key in enumerate(keys)),
             Case.kind,
             func.count().label("cases"),
             *(count_if(conditions[m]).label(m) for m in MEASURES[1:-1]),
             count_if(is_repeat_petition()).label("repeat_petitions"),
         )
         .where(*_case_filters(q), Case.accepted_at.between(*window))
-        .group_by(key, Case.kind)
+        .group_by(*keys, Case.kind)
     )
     out: GroupedSums = {}
     for row in conn.execute(query).mappings():
-        _add(out, _normalize_key(group, row["key"]), row["kind"], {m: row[m] for m in MEASURES})
+        if group == "mix":
+            key = (row["key0"], row["key1"], row["key2"])
+        else:
+            key = _normalize_key(group, row["key0"])
+        _add(out, key, row["kind"], {m: row[m] for m in MEASURES})
     return out
 
 
@@ -473,25 +482,88 @@ def snapshot_sums(
     *,
     by_level: bool = False,
 ) -> SnapshotSums:
-    """Open and overdue cases at as_of (whatever the period), grouped."""
-    if use_rollups is not False and state is not None and state.max_event_at is not None:
-        dims = set(q.dims)
-        if group in ("source", "category", "level", "center"):
-            dims.add(group)
-        if by_level:
-            dims.add("level")
-        usable = (
-            _is_month_end(q.as_of)
-            and q.as_of < state.max_event_at
-            and state.rollup_first_month is not None
-            and len(dims) <= 1
-            and q.scope.level != "grid"
-            and (q.scope.level != "village" or (not dims and group is None))
-            and not (group == "child" and q.scope.level == "township" and dims)
-        )
-        if usable:
-            return _snapshot_rollup(conn, q, group, by_level, state)
+    """Open and overdue cases at as_of (whatever the period), grouped.
+
+    `group="mix"` returns keys ("total", ""), ("level", level) and ("center", id) —
+    what kpis shows — in as few reads as the path allows.
+    """
+    if group == "mix":
+        if _snapshot_rollup_usable(q, None, state, use_rollups, by_level=True) and (
+            _snapshot_rollup_usable(q, "center", state, use_rollups)
+        ):
+            out: SnapshotSums = {
+                ("total", ""): _snapshot_rollup(conn, q, None, False, state).get("", _zero())
+            }
+            for level, values in _snapshot_rollup(conn, q, None, True, state).items():
+                out[("level", level)] = values
+            for center, values in _snapshot_rollup(conn, q, "center", False, state).items():
+                out[("center", center)] = values
+            return out
+        return _snapshot_mix_straight(conn, q, state)
+    if _snapshot_rollup_usable(q, group, state, use_rollups, by_level=by_level):
+        return _snapshot_rollup(conn, q, group, by_level, state)
     return _snapshot_straight(conn, q, group, by_level, state)
+
+
+def _zero() -> dict[str, int]:
+    return {"open": 0, "overdue_open": 0}
+
+
+def _snapshot_rollup_usable(
+    q: Query,
+    group: str | None,
+    state: State | None,
+    use_rollups: bool | None,
+    *,
+    by_level: bool = False,
+) -> bool:
+    if use_rollups is False or state is None or state.max_event_at is None:
+        return False
+    dims = set(q.dims)
+    if group in ("source", "category", "level", "center"):
+        dims.add(group)
+    if by_level:
+        dims.add("level")
+    return (
+        _is_month_end(q.as_of)
+        and q.as_of < state.max_event_at
+        and state.rollup_first_month is not None
+        and len(dims) <= 1
+        and q.scope.level != "grid"
+        and (q.scope.level != "village" or (not dims and group is None))
+        and not (group == "child" and q.scope.level == "township" and dims)
+    )
+
+
+def _open_conditions(q: Query, state: State | None) -> list:
+    conditions = _case_filters(q)
+    if state is not None and state.max_event_at is not None and q.as_of >= state.max_event_at:
+        # Past every recorded event, "open" is simply "not closed": the small partial
+        # index of open cases answers it.
+        conditions.append(Case.closed_at.is_(None))
+    else:
+        conditions += [
+            Case.accepted_at <= q.as_of,
+            or_(Case.closed_at.is_(None), Case.closed_at > q.as_of),
+        ]
+    return conditions
+
+
+def _snapshot_mix_straight(conn: Connection, q: Query, state: State | None) -> SnapshotSums:
+    query = (
+        select(
+            Case.warning_level, Case.center_id, func.count(), count_if(Case.deadline_at < q.as_of)
+        )
+        .where(*_open_conditions(q, state))
+        .group_by(Case.warning_level, Case.center_id)
+    )
+    out: SnapshotSums = {("total", ""): _zero()}
+    for level, center, open_count, overdue in conn.execute(query):
+        for key in (("total", ""), ("level", level), ("center", int(center))):
+            values = out.setdefault(key, _zero())
+            values["open"] += int(open_count)
+            values["overdue_open"] += int(overdue)
+    return out
 
 
 def _snapshot_rollup(
@@ -511,7 +583,11 @@ def _snapshot_rollup(
         key = o.c.region_code
     else:
         key = literal("")
-    conditions = [o.c.snapshot_month == month, o.c.dim == dim, *_rollup_region_filter(o, q, group)]
+    conditions = [
+        o.c.snapshot_month == month,
+        o.c.dim == dim,
+        *_rollup_region_filter(o, q, group),
+    ]
     if dim_value is not None:
         conditions.append(o.c.dim_value == dim_value)
     if q.kind:
@@ -535,23 +611,9 @@ def _snapshot_straight(
         key = Case.warning_level
     else:
         key = _case_group_key(q, group) if group != "month" else literal("")
-    conditions = _case_filters(q)
-    if state is not None and state.max_event_at is not None and q.as_of >= state.max_event_at:
-        # Past every recorded event, "open" is simply "not closed": the small partial
-        # index of open cases answers it.
-        conditions.append(Case.closed_at.is_(None))
-    else:
-        conditions += [
-            Case.accepted_at <= q.as_of,
-            or_(Case.closed_at.is_(None), Case.closed_at > q.as_of),
-        ]
     query = (
-        select(
-            key.label("key"),
-            func.count(),
-            count_if(Case.deadline_at < q.as_of),
-        )
-        .where(*conditions)
+        select(key.label("key"), func.count(), count_if(Case.deadline_at < q.as_of))
+        .where(*_open_conditions(q, state))
         .group_by(key)
     )
     out: SnapshotSums = {}
@@ -644,33 +706,53 @@ def kpis(
             category=category,
             now=now,
         )
-        sums = cohort_sums(conn, q, None, state, use_rollups).get("", {})
-        result = derive(sums, _strict(strict_satisfaction))
-        result["by_level"] = dict.fromkeys(WARNING_LEVELS, 0)
-        for group, target in (
-            ("level", "by_level"),
-            ("source", "by_source"),
-            ("category", "by_category"),
-        ):
-            counts = {
-                key: sum(s["cases"] for s in by_kind.values())
-                for key, by_kind in cohort_sums(conn, q, group, state, use_rollups).items()
+        strict = _strict(strict_satisfaction)
+        plan = _plan(q, state, use_rollups, None)
+        if plan.rollup_months is None:
+            # Straight from the cases table: one grouped scan gives every total and mix.
+            mix: GroupedSums = {}
+            for window in plan.straight:
+                for key, by_kind in _cohort_straight(conn, q, "mix", window).items():
+                    for kind_name, values in by_kind.items():
+                        _add(mix, key, kind_name, values)
+            sums: dict[str, Sums] = {}
+            mixes: dict[str, dict[str, int]] = {"level": {}, "source": {}, "category": {}}
+            for (level, case_source, case_category), by_kind in mix.items():
+                for kind_name, values in by_kind.items():
+                    total = sums.setdefault(kind_name, _empty_sums())
+                    for name in MEASURES:
+                        total[name] += values[name]
+                    for dim, value in (
+                        ("level", level),
+                        ("source", case_source),
+                        ("category", case_category),
+                    ):
+                        mixes[dim][value] = mixes[dim].get(value, 0) + values["cases"]
+        else:
+            sums = cohort_sums(conn, q, None, state, use_rollups).get("", {})
+            mixes = {
+                dim: {
+                    key: sum(s["cases"] for s in by_kind.values())
+                    for key, by_kind in cohort_sums(conn, q, dim, state, use_rollups).items()
+                }
+                for dim in ("level", "source", "category")
             }
-            counts = {k: v for k, v in counts.items() if v}
-            if target == "by_level":
-                result[target].update(counts)
-            else:
-                result[target] = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
-        snapshot = snapshot_sums(conn, q, None, state, use_rollups).get("", {})
-        result["open"] = snapshot.get("open", 0)
-        result["overdue_open"] = snapshot.get("overdue_open", 0)
-        open_levels = snapshot_sums(conn, q, None, state, use_rollups, by_level=True)
-        result["open_by_level"] = {
-            level: open_levels.get(level, {}).get("open", 0) for level in WARNING_LEVELS
-        }
-        result["center_load"] = _center_load(
-            ref, snapshot_sums(conn, q, "center", state, use_rollups)
+        result = derive(sums, strict)
+        result["by_level"] = dict.fromkeys(WARNING_LEVELS, 0)
+        result["by_level"].update({k: v for k, v in mixes["level"].items() if v})
+        for dim, target in (("source", "by_source"), ("category", "by_category")):
+            counts = {k: v for k, v in mixes[dim].items() if v}
+            result[target] = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+        open_by = snapshot_sums(conn, q, "mix", state, use_rollups)
+        result["open"] = sum(v["open"] for k, v in open_by.items() if k[0] == "total")
+        result["overdue_open"] = sum(
+            v["overdue_open"] for k, v in open_by.items() if k[0] == "total"
         )
+        result["open_by_level"] = {
+            level: open_by.get(("level", level), {}).get("open", 0) for level in WARNING_LEVELS
+        }
+        centers = {k[1]: v for k, v in open_by.items() if k[0] == "center"}
+        result["center_load"] = _center_load(ref, centers)
         result["meta"] = _meta(q, state, ref)
         return result
 

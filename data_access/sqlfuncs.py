@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import Date, DateTime
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 
 class month_start(FunctionElement):  # noqa: N801 - reads like a SQL function
@@ -31,7 +32,11 @@ class shift_seconds(FunctionElement):  # noqa: N801
     """A timestamp moved by a whole number of seconds (days: pass days * 86400)."""
 
     type = DateTime()
-    inherit_cache = False  # the offset is not a bound parameter
+    # The offset is rendered inline, so it must be part of the statement cache key.
+    _traverse_internals = FunctionElement._traverse_internals + [
+        ("seconds", InternalTraversal.dp_plain_obj)
+    ]
+    inherit_cache = True
     name = "shift_seconds"
 
     def __init__(self, expr: ColumnElement, seconds: int) -> None:
