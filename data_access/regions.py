@@ -52,7 +52,7 @@ class Scope:
 
 def level_of_code(code: str) -> str | None:
     """The level a well-formed code has by its shape, or None if malformed."""
-    if not code.isdigit():
+    if not (code.isascii() and code.isdigit()):
         return None
     if len(code) == 6:
         return "city" if code.endswith("00") else "district"

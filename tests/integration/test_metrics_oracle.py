@@ -1,0 +1,728 @@
+"""govdash's SQL metrics against the independent pandas oracle, on SQLite and PostgreSQL.
+
+Every expected number comes from tests/oracle.py over the raw rows of
+tests/fixtures.py, never from govdash's own output. Each test runs on both engines
+(`fixture_engine`) and with and without the rollup tables (`use_rollups`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from fixtures import CASES, CATEGORIES, GRIDS, KINDS, REGIONS, SOURCES, WARNING_LEVELS
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from oracle import (
+    BREAKDOWN_DIMS,
+    COUNT_KEYS,
+    PERIOD_KEYS,
+    RATE_KEYS,
+    diff_breakdown,
+    diff_kpis,
+    end_of,
+    mom_period,
+    months_between,
+    resolve_as_of,
+    yoy_period,
+)
+
+CITY = "150200"
+REGION_CODES = [r["code"] for r in REGIONS]
+GRID_CODES = [g["code"] for g in GRIDS]
+ALL_SCOPES = REGION_CODES + GRID_CODES
+# One scope of each level with cases; every kpis query runs over these, plus the
+# scopes its edge cases live in (QUERIES' last column).
+CORE_SCOPES = ["150200", "150203100", "150204001021", "150203100200001"]
+SAMPLE_SCOPES = ["150200", "150203", "150203400", "150203001015", "150204001021002"]
+MID_MARCH = datetime(2024, 3, 15, 14, 30, 0)
+
+# (id, date_from, date_to, as_of, now, extra scopes)
+QUERIES = [
+    ("jan2024", date(2024, 1, 1), date(2024, 1, 31), None, None, ["150203001015001", "150202"]),
+    (
+        "jan2024-asof-jan25",
+        date(2024, 1, 1),
+        date(2024, 1, 31),
+        date(2024, 1, 25),
+        None,
+        ["150203001015"],
+    ),
+    (
+        "jan2024-asof-jan31-235958",
+        date(2024, 1, 1),
+        date(2024, 1, 31),
+        datetime(2024, 1, 31, 23, 59, 58),
+        None,
+        ["150203001015", "150203001015001", "150203001016"],
+    ),
+    (
+        "feb2024-leap",
+        date(2024, 2, 1),
+        date(2024, 2, 29),
+        None,
+        None,
+        ["150203100201", "150203001016"],
+    ),
+    (
+        "feb2024-asof-feb7-noon",
+        date(2024, 2, 1),
+        date(2024, 2, 29),
+        datetime(2024, 2, 7, 12, 0, 0),
+        None,
+        ["150203001015"],
+    ),
+    ("dec2023", date(2023, 12, 1), date(2023, 12, 31), None, None, ["150204001021002", "150204"]),
+    (
+        "q1-2024-asof-feb-end",
+        date(2024, 1, 1),
+        date(2024, 3, 31),
+        date(2024, 2, 29),
+        None,
+        ["150203"],
+    ),
+    (
+        "mar2024-asof-mid",
+        date(2024, 3, 1),
+        date(2024, 3, 31),
+        MID_MARCH,
+        None,
+        ["150203100200", "150203001016"],
+    ),
+    ("mar2024-not-ended", date(2024, 3, 1), date(2024, 3, 31), None, MID_MARCH, ["150203100200"]),
+    ("single-day", date(2024, 3, 15), date(2024, 3, 15), None, None, ["150203001016"]),
+    ("odd-dates", date(2024, 2, 10), date(2024, 3, 20), None, None, ["150203001016"]),
+    (
+        "odd-dates-asof-mid",
+        date(2024, 2, 10),
+        date(2024, 3, 20),
+        MID_MARCH,
+        None,
+        ["150203001016", "150203"],
+    ),
+    ("jun2023-none-rated", date(2023, 6, 1), date(2023, 6, 30), None, None, ["150203100004"]),
+    ("sep2023-none-closed", date(2023, 9, 1), date(2023, 9, 30), None, None, ["150203100004"]),
+    ("year2023", date(2023, 1, 1), date(2023, 12, 31), None, None, ["150204"]),
+    ("year2024", date(2024, 1, 1), date(2024, 12, 31), None, None, ALL_SCOPES),
+    (
+        "year2024-asof-jun30",
+        date(2024, 1, 1),
+        date(2024, 12, 31),
+        date(2024, 6, 30),
+        None,
+        ["150203400"],
+    ),
+    (
+        "multi-year",
+        date(2022, 1, 1),
+        date(2025, 12, 31),
+        None,
+        None,
+        ["150203102", "150202", "150203400498"],
+    ),
+    (
+        "multi-year-asof-odd",
+        date(2022, 3, 1),
+        date(2025, 8, 31),
+        datetime(2025, 2, 14, 10, 0, 0),
+        None,
+        ["150204", "150203102003"],
+    ),
+    ("no-cases-2021", date(2021, 1, 1), date(2021, 12, 31), None, None, []),
+]
+QUERY_PARAMS = [
+    pytest.param(*q[1:5], list(dict.fromkeys(CORE_SCOPES + q[5])), id=q[0]) for q in QUERIES
+]
+QUERY_BY_ID = {q[0]: q[1:5] for q in QUERIES}
+
+FILTERS = (
+    [{"kind": k} for k in KINDS]
+    + [{"source": s} for s in ("walk_in", "hotline_12345", "petition_referral", "app")]
+    + [{"warning_level": lvl} for lvl in WARNING_LEVELS]
+    + [{"category": c} for c in ("邻里纠纷", "劳动争议")]
+    + [
+        {"strict_satisfaction": True},
+        {"strict_satisfaction": False},
+        {"kind": "petition", "source": "walk_in"},
+        {"kind": "dispute", "warning_level": "red", "strict_satisfaction": True},
+        {"kind": "hotline", "category": "物业纠纷"},
+        {"source": "grid_report", "warning_level": "yellow", "category": "环境污染"},
+    ]
+)
+
+
+def _filter_id(f: dict) -> str:
+    return ",".join(f"{k}={v}" for k, v in f.items())
+
+
+@pytest.fixture(params=[False, True], ids=["base-table", "rollups"])
+def use_rollups(request) -> bool:
+    return request.param
+
+
+def _check_kpis(
+    metrics, engine, oracle, regions, date_from, date_to, as_of, now, use_rollups, **filters
+):
+    problems = []
+    for region in regions:
+        got = metrics.kpis(
+            engine, region, date_from, date_to, as_of, use_rollups=use_rollups, now=now, **filters
+        )
+        want = oracle.kpis(region, date_from, date_to, as_of, now=now, **filters)
+        where = f"[{region} {date_from}..{date_to} as_of={as_of} now={now} {_filter_id(filters)}]"
+        problems += diff_kpis(want, got, where)
+    return problems
+
+
+# ---------------------------------------------------------------- kpis
+@pytest.mark.parametrize(("date_from", "date_to", "as_of", "now", "scopes"), QUERY_PARAMS)
+def test_kpis_match_oracle(
+    metrics, fixture_engine, fixture_oracle, use_rollups, date_from, date_to, as_of, now, scopes
+):
+    problems = _check_kpis(
+        metrics,
+        fixture_engine,
+        fixture_oracle,
+        scopes,
+        date_from,
+        date_to,
+        as_of,
+        now,
+        use_rollups,
+    )
+    assert not problems, "\n".join(problems)
+
+
+# Each filter set over one of three queries in turn (full year, odd dates with a
+# mid-month as_of, several years with an odd as_of).
+FILTER_QUERIES = ("year2024", "odd-dates-asof-mid", "multi-year-asof-odd")
+FILTER_PARAMS = [
+    pytest.param(
+        f, FILTER_QUERIES[i % len(FILTER_QUERIES)], id=f"{_filter_id(f)}-{FILTER_QUERIES[i % 3]}"
+    )
+    for i, f in enumerate(FILTERS)
+]
+
+
+@pytest.mark.parametrize(("filters", "query_id"), FILTER_PARAMS)
+def test_kpis_with_filters_match_oracle(
+    metrics, fixture_engine, fixture_oracle, use_rollups, filters, query_id
+):
+    date_from, date_to, as_of, now = QUERY_BY_ID[query_id]
+    problems = _check_kpis(
+        metrics,
+        fixture_engine,
+        fixture_oracle,
+        SAMPLE_SCOPES,
+        date_from,
+        date_to,
+        as_of,
+        now,
+        use_rollups,
+        **filters,
+    )
+    assert not problems, "\n".join(problems)
+
+
+def test_as_of_given_as_a_date_means_end_of_that_day(metrics, fixture_engine, use_rollups):
+    as_date = metrics.kpis(
+        fixture_engine,
+        CITY,
+        date(2024, 1, 1),
+        date(2024, 3, 31),
+        date(2024, 1, 31),
+        use_rollups=use_rollups,
+    )
+    as_datetime = metrics.kpis(
+        fixture_engine,
+        CITY,
+        date(2024, 1, 1),
+        date(2024, 3, 31),
+        end_of(date(2024, 1, 31)),
+        use_rollups=use_rollups,
+    )
+    assert as_date == as_datetime
+
+
+def test_prefixes_do_not_leak(metrics, fixture_engine, fixture_oracle, use_rollups):
+    """Sibling scopes partition their parent; the stripped-zero prefix traps are armed."""
+    date_from, date_to = date(2022, 1, 1), date(2025, 12, 31)
+
+    def get(region: str) -> dict:
+        return metrics.kpis(fixture_engine, region, date_from, date_to, use_rollups=use_rollups)
+
+    cases = fixture_oracle.cases
+    # The traps hold cases: a sloppy "1502031" (150203100 without its zeros) or
+    # "1502031002" (150203100200 without its zeros) prefix would pick them up.
+    assert (
+        cases["village_code"].str.startswith("1502031")
+        & ~cases["village_code"].str.startswith("150203100")
+    ).any()
+    assert (cases["village_code"] == "150203100201").any()
+    for region, parts in {
+        "150200": ["150202", "150203", "150204"],
+        "150203": ["150203001", "150203100", "150203102", "150203400"],
+        "150203100": ["150203100004", "150203100200", "150203100201"],
+        "150203001": ["150203001015", "150203001016"],
+    }.items():
+        whole = get(region)
+        pieces = [get(code) for code in parts]
+        for key in ("accepted", "closed", "petitions", "repeat_petitions", "open", "overdue_open"):
+            assert whole[key] == sum(p[key] for p in pieces), (region, key)
+    # Over all time, each scope counts exactly the cases of the villages under it.
+    for region in ("150203", "150204", "150203001", "150203100", "150203100200", "150203100201"):
+        want = int(fixture_oracle.scope_mask(region).sum())
+        assert (
+            metrics.kpis(
+                fixture_engine,
+                region,
+                date(2000, 1, 1),
+                date(2030, 12, 31),
+                datetime(2030, 12, 31, 23, 59, 59),
+                use_rollups=use_rollups,
+            )["accepted"]
+            == want
+        ), region
+
+
+def test_unknown_and_malformed_regions_raise(metrics, fixture_engine):
+    from data_access.regions import UnknownRegion
+
+    for code in (
+        "150299",
+        "150203999",
+        "150203001999",
+        "150203001015999",
+        "999999",
+        "abc",
+        "",
+        "1502031",
+    ):
+        with pytest.raises(UnknownRegion):
+            metrics.kpis(fixture_engine, code, date(2024, 1, 1), date(2024, 1, 31))
+        with pytest.raises(UnknownRegion):
+            metrics.breakdown(fixture_engine, code, date(2024, 1, 1), date(2024, 1, 31), "source")
+
+
+def test_reversed_period_raises(metrics, fixture_engine):
+    with pytest.raises(ValueError):
+        metrics.kpis(fixture_engine, CITY, date(2024, 2, 1), date(2024, 1, 31))
+    with pytest.raises(ValueError):
+        metrics.breakdown(fixture_engine, CITY, date(2024, 2, 1), date(2024, 1, 31), "child")
+
+
+# ---------------------------------------------------------------- breakdowns
+BREAKDOWN_QUERIES = ("jan2024-asof-jan25", "odd-dates-asof-mid", "multi-year-asof-odd")
+# Scopes of every level whose children include ones without cases, and a grid.
+BREAKDOWN_SCOPES = [
+    "150200",
+    "150203",
+    "150203100",
+    "150204001",
+    "150203001015",
+    "150204001021",
+    "150203100201",
+    "150203100200001",
+]
+
+
+def _parent_counts(oracle, region, date_from, date_to, by, as_of, now, **filters) -> dict:
+    """What the rows of a breakdown add up to: the scope's own counts (cohort rule).
+
+    At village level cases without a grid are in no child, so the grid rows add up
+    to the village's cases that have a grid.
+    """
+    if by != "child" or oracle.level_of(region) != "village":
+        return oracle.kpis(region, date_from, date_to, as_of, now=now, **filters)
+    moment = resolve_as_of(date_from, date_to, as_of, now)
+    scoped = oracle.select(
+        region, **{k: v for k, v in filters.items() if k != "strict_satisfaction"}
+    )
+    gridded = scoped[scoped["grid_code"].notna()]
+    strict = bool(filters.get("strict_satisfaction"))
+    out = oracle.period_metrics(oracle.cohort(gridded, date_from, date_to, moment), moment, strict)
+    open_gridded = oracle.open_at(gridded, moment)
+    out["open"] = len(open_gridded)
+    out["overdue_open"] = int((open_gridded["deadline_at"] < moment).sum())
+    return out
+
+
+def _check_breakdown(
+    metrics, engine, oracle, regions, date_from, date_to, by, as_of, now, use_rollups, **filters
+):
+    problems = []
+    for region in regions:
+        if by == "child" and oracle.level_of(region) == "grid":
+            continue  # a grid has no children
+        got = metrics.breakdown(
+            engine,
+            region,
+            date_from,
+            date_to,
+            by,
+            as_of,
+            use_rollups=use_rollups,
+            now=now,
+            **filters,
+        )
+        want = oracle.breakdown(region, date_from, date_to, by, as_of, now=now, **filters)
+        where = f"[{region} {date_from}..{date_to} as_of={as_of} {_filter_id(filters)}]"
+        problems += diff_breakdown(want, got, by, where)
+        # The rows add up to the parent (checked on govdash's rows, against the oracle).
+        parent = _parent_counts(oracle, region, date_from, date_to, by, as_of, now, **filters)
+        for key in COUNT_KEYS + (() if by == "month" else ("open", "overdue_open")):
+            summed = sum(row.get(key) or 0 for row in got)
+            if summed != parent[key]:
+                problems.append(
+                    f"{where} by={by}: rows add up to {key}={summed}, the scope has {parent[key]}"
+                )
+    return problems
+
+
+@pytest.mark.parametrize("by", BREAKDOWN_DIMS)
+@pytest.mark.parametrize("query_id", BREAKDOWN_QUERIES)
+def test_breakdown_matches_oracle(
+    metrics, fixture_engine, fixture_oracle, use_rollups, by, query_id
+):
+    date_from, date_to, as_of, now = QUERY_BY_ID[query_id]
+    problems = _check_breakdown(
+        metrics,
+        fixture_engine,
+        fixture_oracle,
+        BREAKDOWN_SCOPES,
+        date_from,
+        date_to,
+        by,
+        as_of,
+        now,
+        use_rollups,
+    )
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("by", BREAKDOWN_DIMS)
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"kind": "petition"},
+        {"warning_level": "red", "strict_satisfaction": True},
+        {"source": "walk_in"},
+    ],
+    ids=_filter_id,
+)
+def test_breakdown_with_filters_matches_oracle(
+    metrics, fixture_engine, fixture_oracle, use_rollups, by, filters
+):
+    date_from, date_to, as_of, now = QUERY_BY_ID["year2024-asof-jun30"]
+    problems = _check_breakdown(
+        metrics,
+        fixture_engine,
+        fixture_oracle,
+        ["150200", "150203100", "150204001021"],
+        date_from,
+        date_to,
+        by,
+        as_of,
+        now,
+        use_rollups,
+        **filters,
+    )
+    assert not problems, "\n".join(problems)
+
+
+def test_child_breakdown_lists_children_without_cases(metrics, fixture_engine, use_rollups):
+    rows = metrics.breakdown(
+        fixture_engine, CITY, date(2024, 1, 1), date(2024, 12, 31), "child", use_rollups=use_rollups
+    )
+    by_key = {row["key"]: row for row in rows}
+    assert set(by_key) == {"150202", "150203", "150204"}
+    assert by_key["150202"]["accepted"] == 0
+    assert by_key["150202"]["closure_rate"] is None
+    assert by_key["150202"]["name"] == "东河区"
+    grids = metrics.breakdown(
+        fixture_engine,
+        "150204001021",
+        date(2024, 1, 1),
+        date(2024, 12, 31),
+        "child",
+        use_rollups=use_rollups,
+    )
+    assert {row["key"] for row in grids} == {
+        "150204001021001",
+        "150204001021002",
+        "150204001021003",
+    }
+
+
+def test_month_breakdown_lists_every_month_in_order(metrics, fixture_engine, use_rollups):
+    rows = metrics.breakdown(
+        fixture_engine,
+        CITY,
+        date(2023, 11, 15),
+        date(2024, 2, 10),
+        "month",
+        use_rollups=use_rollups,
+    )
+    assert [row["key"] for row in rows] == ["2023-11", "2023-12", "2024-01", "2024-02"]
+
+
+# ---------------------------------------------------------------- hypothesis
+FIRST_DAY, LAST_DAY = date(2021, 12, 1), date(2025, 12, 31)
+
+
+@st.composite
+def queries(draw):
+    region = draw(st.sampled_from(ALL_SCOPES))
+    date_from = draw(st.dates(FIRST_DAY, LAST_DAY))
+    date_to = min(date_from + timedelta(days=draw(st.integers(0, 800))), LAST_DAY)
+    start = datetime.combine(date_from, time(0, 0, 0))
+    latest = end_of(date_to) + timedelta(days=60)
+    moment = st.datetimes(start, latest).map(lambda d: d.replace(microsecond=0))
+    as_of = draw(st.one_of(st.none(), st.dates(date_from, latest.date()), moment))
+    now = draw(st.one_of(st.none(), moment)) if as_of is None else None
+    filters = {
+        "kind": draw(st.one_of(st.none(), st.sampled_from(KINDS))),
+        "source": draw(st.one_of(st.none(), st.sampled_from(SOURCES))),
+        "warning_level": draw(st.one_of(st.none(), st.sampled_from(WARNING_LEVELS))),
+        "category": draw(st.one_of(st.none(), st.sampled_from(CATEGORIES))),
+        "strict_satisfaction": draw(st.sampled_from([None, False, True])),
+    }
+    # Most draws keep at most one filter, so that the cohorts are rarely empty.
+    if draw(st.integers(0, 3)):
+        keep = draw(st.sampled_from(sorted(filters)))
+        filters = {k: (v if k == keep else None) for k, v in filters.items()}
+    use_rollups = draw(st.sampled_from([None, False, True]))
+    return region, date_from, date_to, as_of, now, filters, use_rollups
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(query=queries())
+def test_kpis_match_oracle_random_queries(metrics, fixture_engine, fixture_oracle, query):
+    region, date_from, date_to, as_of, now, filters, use_rollups = query
+    got = metrics.kpis(
+        fixture_engine,
+        region,
+        date_from,
+        date_to,
+        as_of,
+        use_rollups=use_rollups,
+        now=now,
+        **filters,
+    )
+    want = fixture_oracle.kpis(region, date_from, date_to, as_of, now=now, **filters)
+    problems = diff_kpis(want, got, f"[{query}]")
+    assert not problems, "\n".join(problems)
+
+
+# ---------------------------------------------------------------- compare and ranking (light)
+def _change(current, earlier, is_rate: bool):
+    """METRICS.md: a rate changes in percentage points, a count in percent of the earlier value."""
+    if current is None or earlier is None:
+        return None
+    if is_rate:
+        return {"unit": "pp", "value": (current - earlier) * 100}
+    if earlier == 0:
+        return None
+    return {"unit": "%", "value": (current - earlier) / earlier * 100}
+
+
+@pytest.mark.parametrize(
+    ("date_from", "date_to"),
+    [
+        (date(2024, 3, 1), date(2024, 3, 31)),
+        (date(2024, 2, 10), date(2024, 3, 20)),
+        (date(2024, 7, 1), date(2024, 9, 30)),
+    ],
+    ids=["month", "odd-dates", "quarter"],
+)
+def test_compare_matches_oracle(
+    metrics, fixture_engine, fixture_oracle, use_rollups, date_from, date_to
+):
+    """yoy/mom sections: {"from", "to", "as_of", "values": kpis, "change": {key: {"unit", "value"}}}.
+
+    Complete periods with the default as_of, so each earlier period is seen at its own end.
+    """
+    region = "150203"
+    result = metrics.compare(fixture_engine, region, date_from, date_to, use_rollups=use_rollups)
+    current = fixture_oracle.kpis(region, date_from, date_to)
+    problems = diff_kpis(current, result["current"], "current")
+    for name, (prev_from, prev_to) in (
+        ("yoy", yoy_period(date_from, date_to)),
+        ("mom", mom_period(date_from, date_to)),
+    ):
+        section = result[name]
+        assert (section["from"], section["to"]) == (prev_from.isoformat(), prev_to.isoformat()), (
+            name
+        )
+        assert section["as_of"] == f"{prev_to.isoformat()} 23:59:59", name
+        earlier = fixture_oracle.kpis(region, prev_from, prev_to)
+        problems += diff_kpis(earlier, section["values"], name)
+        for key in PERIOD_KEYS:
+            want = _change(current[key], earlier[key], key in RATE_KEYS)
+            got = section["change"].get(key, "<missing>")
+            ok = (
+                got == want
+                if want is None or not isinstance(got, dict)
+                else got.get("unit") == want["unit"]
+                and abs(got.get("value") - want["value"]) < 1e-9
+            )
+            if not ok:
+                problems.append(f"{name} change of {key}: want {want!r}, got {got!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_ranking_ranks_the_children(metrics, fixture_engine, fixture_oracle, use_rollups):
+    date_from, date_to = date(2024, 3, 1), date(2024, 3, 31)
+    rows = metrics.ranking(fixture_engine, "150203", date_from, date_to, use_rollups=use_rollups)
+    want = fixture_oracle.breakdown("150203", date_from, date_to, "child")
+    assert {row["key"] for row in rows} == set(want)
+    problems = []
+    for row in rows:
+        assert {"score", "rank", "rank_change"} <= set(row), row
+        # Competition ranking by score; a unit without a score (no cases) is unranked.
+        if row["score"] is None:
+            assert row["rank"] is None, row
+        else:
+            assert type(row["rank"]) is int and 1 <= row["rank"] <= len(rows), row
+        assert row["rank_change"] is None or type(row["rank_change"]) is int, row
+        for key in PERIOD_KEYS:  # figures shown beside the rank, where present, are the oracle's
+            if key in row and row[key] != want[row["key"]][key]:
+                problems.append(
+                    f"[{row['key']}] {key}: want {want[row['key']][key]!r}, got {row[key]!r}"
+                )
+    scored = [row for row in rows if row["score"] is not None]
+    for a in scored:
+        for b in scored:
+            if a["score"] > b["score"]:
+                assert a["rank"] < b["rank"], (a, b)
+    # Rank change compares with the previous month's ranking (either sign convention).
+    previous = {
+        row["key"]: row["rank"]
+        for row in metrics.ranking(
+            fixture_engine, "150203", date(2024, 2, 1), date(2024, 2, 29), use_rollups=use_rollups
+        )
+    }
+    changes = [
+        (row["rank_change"], previous[row["key"]] - row["rank"])
+        for row in rows
+        if row["rank_change"] is not None
+    ]
+    assert all(c == d for c, d in changes) or all(c == -d for c, d in changes), changes
+    assert not problems, "\n".join(problems)
+
+
+# ---------------------------------------------------------------- the oracle itself
+def test_oracle_repeat_petitions_follow_the_edge_cases(fixture_oracle):
+    cases = fixture_oracle.cases.set_index("case_no")
+    explicit = sorted(c for c in cases.index if c.startswith("P-"))
+    repeats = {c for c in explicit if cases.loc[c, "repeat"]}
+    # A2: exactly 365 days after A1; C2: prior in another district; G2/G3: chain;
+    # I2: a day after; J2: the prior is still open.
+    assert repeats == {"P-A2", "P-C2", "P-G2", "P-G3", "P-I2", "P-J2"}
+    # B2: 365 days + 1 s; D3: priors rejected/void; E*: no key; F2: prior is a dispute;
+    # H1/H2: the same second.
+    assert {"P-B2", "P-D3", "P-E1", "P-E2", "P-E3", "P-F2", "P-H1", "P-H2"} <= set(
+        explicit
+    ) - repeats
+    # Rejected and void rows are not in the population at all.
+    assert not {"P-D1", "P-D2", "E-REJ-1", "E-VOID-1", "E-VOID-2"} & set(cases.index)
+    assert len(cases) == sum(c["status"] not in ("rejected", "void") for c in CASES)
+
+
+def test_oracle_hand_computed_scopes(fixture_oracle):
+    o = fixture_oracle
+    # 150203100004, June 2023: two closed cases, none rated.
+    june = o.kpis("150203100004", date(2023, 6, 1), date(2023, 6, 30))
+    assert (june["accepted"], june["closed"], june["resolved"], june["on_time"]) == (2, 2, 1, 2)
+    assert (june["rated"], june["satisfaction_rate"], june["rating_participation"]) == (
+        0,
+        None,
+        0.0,
+    )
+    assert (june["village_contained"], june["township_contained"]) == (0, 1)
+    # September 2023: two accepted, none closed at the month end; one open past its deadline.
+    sep = o.kpis("150203100004", date(2023, 9, 1), date(2023, 9, 30))
+    assert (sep["accepted"], sep["closed"], sep["closure_rate"], sep["mediation_success_rate"]) == (
+        2,
+        0,
+        0.0,
+        None,
+    )
+    assert (sep["open"], sep["overdue_open"], sep["open_by_level"]["red"]) == (2, 1, 1)
+    # Grid 150203001015001 in January 2024 holds one counted case, closed at 23:59:59 on the 31st.
+    jan = o.select("150203001015001")
+    assert sorted(jan[jan["month"] == "2024-01"]["case_no"]) == ["E-CLOSE-EDGE"]
+    at_end = o.kpis("150203001015001", date(2024, 1, 1), date(2024, 1, 31))
+    assert (
+        at_end["closed"],
+        at_end["on_time"],
+        at_end["satisfied"],
+        at_end["village_contained"],
+    ) == (1, 1, 1, 1)
+    strict = o.kpis(
+        "150203001015001", date(2024, 1, 1), date(2024, 1, 31), strict_satisfaction=True
+    )
+    assert (strict["rated"], strict["satisfied"], strict["satisfaction_rate"]) == (1, 0, 0.0)
+    before = o.kpis(
+        "150203001015001", date(2024, 1, 1), date(2024, 1, 31), datetime(2024, 1, 31, 23, 59, 58)
+    )
+    assert (before["closed"], before["open"], before["overdue_open"]) == (0, 1, 0)
+    # Village 150203001015 at the end of January: EDGE closed, NEXT open and overdue,
+    # LATE open but not yet due (REJ-1 and VOID-1 never count).
+    v = o.kpis("150203001015", date(2024, 1, 1), date(2024, 1, 31))
+    assert (v["accepted"], v["closed"]) == (3, 1)
+    jan_open = o.open_at(o.select("150203001015"), end_of(date(2024, 1, 31)))
+    assert {"E-CLOSE-NEXT", "E-CLOSE-LATE"} <= set(jan_open["case_no"])
+    # The mid-month as_of: accepted at 14:30:00 is in, 14:30:01 is out.
+    mid = o.select("150203100200")
+    mid = o.cohort(mid, date(2024, 3, 1), date(2024, 3, 31), MID_MARCH)
+    assert "E-AT-ASOF" in set(mid["case_no"]) and "E-AFTER-ASOF" not in set(mid["case_no"])
+    # The no-staff center has an open case: open_per_staff is None.
+    load = {
+        row["center_id"]: row
+        for row in o.kpis(CITY, date(2024, 1, 1), date(2024, 12, 31))["center_load"]
+    }
+    assert load[6]["open"] >= 1 and load[6]["open_per_staff"] is None
+    # A scope with no cases at all: every rate None.
+    empty = o.kpis("150202", date(2022, 1, 1), date(2025, 12, 31))
+    assert empty["accepted"] == 0 and empty["closure_rate"] is None and empty["by_source"] == {}
+
+
+def test_oracle_period_helpers():
+    assert months_between(date(2023, 11, 15), date(2024, 2, 1)) == [
+        "2023-11",
+        "2023-12",
+        "2024-01",
+        "2024-02",
+    ]
+    assert resolve_as_of(date(2024, 1, 1), date(2024, 1, 31), date(2024, 1, 10)) == datetime(
+        2024, 1, 10, 23, 59, 59
+    )
+    assert resolve_as_of(date(2024, 1, 1), date(2024, 1, 31), None) == datetime(
+        2024, 1, 31, 23, 59, 59
+    )
+    assert resolve_as_of(date(2024, 1, 1), date(2024, 1, 31), None, MID_MARCH) == datetime(
+        2024, 1, 31, 23, 59, 59
+    )
+    assert resolve_as_of(date(2024, 3, 1), date(2024, 3, 31), None, MID_MARCH) == MID_MARCH
+    assert mom_period(date(2024, 3, 1), date(2024, 3, 31)) == (date(2024, 2, 1), date(2024, 2, 29))
+    assert mom_period(date(2024, 1, 1), date(2024, 1, 31)) == (
+        date(2023, 12, 1),
+        date(2023, 12, 31),
+    )
+    assert mom_period(date(2024, 2, 10), date(2024, 3, 20)) == (date(2024, 1, 1), date(2024, 2, 9))
+    assert mom_period(date(2024, 7, 1), date(2024, 9, 30)) == (date(2024, 4, 1), date(2024, 6, 30))
+    assert mom_period(date(2024, 1, 1), date(2024, 12, 31)) == (
+        date(2023, 1, 1),
+        date(2023, 12, 31),
+    )
+    assert yoy_period(date(2024, 2, 1), date(2024, 2, 29)) == (date(2023, 2, 1), date(2023, 2, 28))
+
+
+def test_oracle_children_partition_their_parent(fixture_oracle):
+    o = fixture_oracle
+    for region in ("150200", "150203", "150204001", "150203100"):
+        rows = o.breakdown(region, date(2022, 1, 1), date(2025, 12, 31), "child")
+        total = o.kpis(region, date(2022, 1, 1), date(2025, 12, 31))
+        for key in COUNT_KEYS + ("open", "overdue_open"):
+            assert sum(row[key] for row in rows.values()) == total[key], (region, key)
