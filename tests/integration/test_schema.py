@@ -1,0 +1,86 @@
+"""`govdash init-db`: the Alembic migrations build exactly the models' schema, on
+SQLite and PostgreSQL, and running it twice changes nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+
+from data_access.models import Base, Case, Center, Grid, Region
+from data_access.schema import current_revision, head_revision, init_db
+
+
+def test_migrations_match_models_and_are_idempotent(any_engine):
+    assert init_db(any_engine) == head_revision()
+    assert init_db(any_engine) == head_revision()  # second run: nothing to do
+    with any_engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+    assert current_revision(any_engine) == head_revision()
+
+
+GOOD_CASE = {
+    "case_no": "T1",
+    "kind": "dispute",
+    "source": "walk_in",
+    "category": "邻里纠纷",
+    "warning_level": "green",
+    "village_code": "150203001001",
+    "grid_code": None,
+    "center_id": 1,
+    "status": "accepted",
+    "accepted_at": datetime(2024, 1, 1, 9),
+    "deadline_at": datetime(2024, 1, 31, 9),
+}
+
+
+@pytest.fixture
+def schema_engine(any_engine):
+    init_db(any_engine)
+    with any_engine.begin() as conn:
+        conn.execute(insert(Region), [
+            {"code": "150200", "name": "包头市", "level": "city", "parent_code": None},
+            {"code": "150203", "name": "昆都仑区", "level": "district", "parent_code": "150200"},
+            {"code": "150203001", "name": "街道", "level": "township", "parent_code": "150203"},
+            {"code": "150203001001", "name": "社区", "level": "village", "parent_code": "150203001"},
+        ])  # fmt: skip
+        conn.execute(insert(Center).values(id=1, name="中心", level="city", region_code="150200"))
+        conn.execute(
+            insert(Grid).values(code="150203001001001", village_code="150203001001", name="网格")
+        )
+    return any_engine
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"village_code": "150203001999"},  # unknown region
+        {
+            "closed_at": datetime(2023, 12, 31),
+            "status": "closed",
+            "outcome": "resolved",
+        },  # closed before accepted
+        {"kind": "parking"},  # unknown enum values
+        {"status": "done"},
+        {"warning_level": "blue"},
+        {"source": "email"},
+        {"outcome": "resolved"},  # an outcome without a closure
+        {"status": "closed"},  # closed status without closed_at
+        {"deadline_at": datetime(2023, 1, 1)},  # deadline before acceptance
+        {"grid_code": "150203001002001"},  # a grid of another village
+        {"center_id": 99},  # unknown center
+    ],
+)
+def test_impossible_rows_are_refused(schema_engine, change):
+    with pytest.raises(IntegrityError), schema_engine.begin() as conn:
+        conn.execute(insert(Case).values(**{**GOOD_CASE, **change}))
+
+
+def test_a_possible_row_is_accepted(schema_engine):
+    with schema_engine.begin() as conn:
+        conn.execute(insert(Case).values(**GOOD_CASE))
