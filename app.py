@@ -1,26 +1,59 @@
 """The Dash app and its Flask server (`gunicorn app:server`).
 
-A minimal shell until the dashboard issue lands: it proves the stack runs and shows
-the city's headline figures from data_access.metrics.
+Pages live in pages/ (Dash pages, `use_pages=True`); the shell (navigation bar,
+URL location, database banner) in components/shell.py; the cached data facade in
+govdash/data.py. Bootstrap's CSS is served from assets/vendor/ (no CDN).
 """
 
 from __future__ import annotations
 
 import dash
-from dash import html
+from dash import Input, Output, State
 
-from components.shell import create_shell
+from components.filters import URL_ID, params_from_search
+from components.i18n import normalize_lang
+from components.shell import BANNER_HOLDER_ID, DB_CHECK_ID, DB_STATUS_ID, create_shell
+from components.states import create_db_banner
+from data_access.settings import get_settings
+from govdash import data
+
+settings = get_settings()
 
 app = dash.Dash(
     __name__,
-    title="govdash 综治中心指挥舱",
+    title="综治中心指挥舱 · govdash",
     update_title="",
     suppress_callback_exceptions=True,
     use_pages=True,
     pages_folder="pages",
+    serve_locally=True,
+    # Bootstrap is linked explicitly (below) so it loads before the app's own CSS.
+    assets_ignore=r"^bootstrap\.min\.css$",
+    meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
 )
+app.config.external_stylesheets.append(app.get_asset_url("vendor/bootstrap.min.css"))
 server = app.server
-app.layout = create_shell(html.Div(dash.page_container))
+server.config["SECRET_KEY"] = settings.secret_key
+data.init_cache(server)
+
+app.layout = create_shell(lang=settings.lang)
+
+
+@app.callback(
+    Output(BANNER_HOLDER_ID, "children"),
+    Output(DB_STATUS_ID, "data"),
+    Input(DB_CHECK_ID, "n_intervals"),
+    State(URL_ID, "search"),
+)
+def check_database(_n, search):
+    """Every few seconds: is the database reachable? A banner while it is not."""
+    lang = normalize_lang(params_from_search(search).get("lang"))
+    try:
+        ok = data.is_available()
+    except Exception:  # noqa: BLE001 - the health check never shows a traceback
+        ok = False
+    return (None if ok else create_db_banner(lang)), {"ok": ok}
+
 
 if __name__ == "__main__":
     app.run(debug=False)

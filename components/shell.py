@@ -1,12 +1,172 @@
-"""The app shell, built once."""
+"""The app shell: URL location, navigation bar (with the language switch), the
+database banner holder and the page container. Built once; the navigation bar is
+re-drawn from the URL (labels in the URL's language, links keep the filters)."""
 
 from __future__ import annotations
 
-from dash import html
+from urllib.parse import parse_qsl
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ClientsideFunction, Input, Output, callback, clientside_callback, dcc, html
+
+from .filters import URL_ID, merge_query, relative_path, strip_relative_path
+from .i18n import normalize_lang, t
+
+NAV_ID = "gd-nav"
+BANNER_HOLDER_ID = "db-banner-holder"
+DB_CHECK_ID = "db-check"
+DB_STATUS_ID = "db-status"
+DB_CHECK_MS = 10_000
+LANG_DUMMY_ID = "gd-lang-dummy"
+
+# (path, label key); the region link goes to /region/<current region>.
+NAV_ITEMS = (
+    ("/", "nav.home"),
+    ("/region", "nav.region"),
+    ("/petitions", "nav.petitions"),
+    ("/disputes", "nav.disputes"),
+    ("/satisfaction", "nav.satisfaction"),
+    ("/centers", "nav.centers"),
+    ("/grids", "nav.grids"),
+    ("/cases", "nav.cases"),
+)
+# Query parameters that follow the user from page to page.
+SHARED_PARAMS = ("period", "from", "to", "kind", "source", "level", "lang")
+FULL_SCREEN_PREFIXES = ("/wall",)
 
 
-def create_shell(content) -> html.Div:
-    return html.Div(
-        [html.Header(html.H1("govdash 综治中心指挥舱"), className="app-header"), content],
-        className="app-shell",
+def current_region(pathname: str | None, params: dict[str, str]) -> str | None:
+    """The region the user is looking at: /region/<code> or ?region=CODE."""
+    parts = [p for p in (pathname or "/").split("/") if p]
+    if len(parts) >= 2 and parts[0] == "region":
+        return parts[1]
+    return params.get("region")
+
+
+def nav_links(pathname: str | None, search: str | None) -> list[tuple[str, str, str, bool]]:
+    """(href, label key, path, active) for every navigation item."""
+    params = dict(parse_qsl((search or "").lstrip("?")))
+    region = current_region(pathname, params)
+    shared = {k: v for k, v in params.items() if k in SHARED_PARAMS}
+    base = merge_query("", shared)
+    path = strip_relative_path(pathname or "/") or ""
+    current_top = "/" + path.split("/")[0] if path else "/"
+    out = []
+    for target, key in NAV_ITEMS:
+        if target == "/":
+            href = relative_path("/") + base
+        elif target == "/region":
+            href = relative_path(f"/region/{region}" if region else "/region") + base
+        else:
+            href = relative_path(target) + merge_query(base, {"region": region})
+        active = current_top == target or (target == "/cases" and current_top == "/case")
+        out.append((href, key, target, active))
+    return out
+
+
+def create_navbar(pathname: str | None = "/", search: str | None = "") -> dbc.Navbar:
+    params = dict(parse_qsl((search or "").lstrip("?")))
+    lang = normalize_lang(params.get("lang"))
+    links = nav_links(pathname, search)
+    items = [
+        dbc.NavItem(
+            dcc.Link(
+                t(key, lang),
+                href=href,
+                className="nav-link" + (" active" if active else ""),
+                id=f"nav-{target.strip('/') or 'home'}",
+            )
+        )
+        for href, key, target, active in links
+    ]
+    other = "en" if lang == "zh" else None
+    switch_href = relative_path("/" + strip_relative_path(pathname or "/")) + merge_query(
+        search, {"lang": other}
     )
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                dcc.Link(
+                    [html.Span("◆", className="gd-brand-mark"), t("app.brand", lang)],
+                    href=links[0][0],
+                    className="navbar-brand gd-brand",
+                ),
+                dbc.Nav(items, className="me-auto gd-nav-items", navbar=True),
+                dcc.Link(
+                    t("nav.switch_lang", lang),
+                    href=switch_href,
+                    id="lang-switch",
+                    title=t("nav.switch_lang_title", lang),
+                    className="btn btn-sm btn-outline-light gd-lang-switch",
+                ),
+            ],
+            fluid=True,
+            className="gd-nav-inner",
+        ),
+        color="primary",
+        dark=True,
+        className="gd-navbar",
+    )
+
+
+def create_shell(content=None, lang: str = "zh") -> html.Div:
+    """The whole app layout around `content` (dash.page_container)."""
+    return html.Div(
+        [
+            dcc.Location(id=URL_ID, refresh="callback-nav"),
+            html.Header(create_navbar("/", "" if lang == "zh" else "?lang=en"), id=NAV_ID),
+            html.Div(id=BANNER_HOLDER_ID, className="gd-banner-holder"),
+            dcc.Interval(id=DB_CHECK_ID, interval=DB_CHECK_MS, n_intervals=0),
+            dcc.Store(id=DB_STATUS_ID),
+            html.Div(id=LANG_DUMMY_ID, hidden=True),
+            html.Main(
+                content if content is not None else dash.page_container,
+                className="gd-main container-fluid",
+            ),
+        ],
+        className="gd-app",
+    )
+
+
+@callback(Output(NAV_ID, "children"), Output(NAV_ID, "className"), Input(URL_ID, "href"))
+def update_navbar(href: str | None):
+    """Labels in the URL's language; links carry the filters; hidden on the wall."""
+    try:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(href or "/")
+        pathname, search = parts.path or "/", ("?" + parts.query) if parts.query else ""
+        path = "/" + (strip_relative_path(pathname) or "")
+        if path.startswith(FULL_SCREEN_PREFIXES):
+            return [], "d-none"
+        return create_navbar(pathname, search), ""
+    except Exception:  # noqa: BLE001 - the navigation bar never shows a traceback
+        return dash.no_update, dash.no_update
+
+
+# The language of the date pickers' calendars (date-fns locale) and <html lang>.
+clientside_callback(
+    """
+    function (search) {
+        var en = /(^|[?&])lang=en(&|$)/.test(search || "");
+        var fns = window.dateFns = window.dateFns || {};
+        fns.locale = fns.locale || {};
+        if (fns.locale.zhCN) { window.__gdZhCN = fns.locale.zhCN; }
+        if (en) { delete fns.locale.zhCN; }
+        else if (window.__gdZhCN) { fns.locale.zhCN = window.__gdZhCN; }
+        document.documentElement.lang = en ? "en" : "zh-CN";
+        return window.dash_clientside.no_update;
+    }
+    """,
+    Output(LANG_DUMMY_ID, "title"),
+    Input(URL_ID, "search"),
+)
+
+# Reload once the database is back if the page showed the outage.
+clientside_callback(
+    ClientsideFunction(namespace="govdash", function_name="reloadWhenBack"),
+    Output(BANNER_HOLDER_ID, "title"),
+    Input(DB_STATUS_ID, "data"),
+    prevent_initial_call=True,
+)

@@ -1,0 +1,82 @@
+"""Boundary polygons for the map of a region's children.
+
+Lookup order for the children of region CODE:
+1. ``assets/geo/<CODE>.geojson`` — a deployment drops in its own file here for any
+   level (a FeatureCollection whose features carry ``properties.adcode`` = the
+   child's code and ``properties.name``);
+2. the bundled ``assets/baotou_districts.geojson`` for the districts of 包头市 (150200).
+
+Without a file the page draws a treemap of the children instead. Files are read
+once per process; coordinates are rounded to 5 decimals (about 1 m) to keep pages
+light.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+GEO_DIR = ASSETS_DIR / "geo"
+BUNDLED = {"150200": ASSETS_DIR / "baotou_districts.geojson"}
+
+
+def geojson_path(parent_code: str, geo_dir: Path | None = None) -> Path | None:
+    """The GeoJSON file for the children of `parent_code`, or None."""
+    own = (geo_dir or GEO_DIR) / f"{parent_code}.geojson"
+    if own.is_file():
+        return own
+    bundled = BUNDLED.get(parent_code)
+    if bundled is not None and bundled.is_file():
+        return bundled
+    return None
+
+
+def _round(coords: Any, digits: int) -> Any:
+    if coords and isinstance(coords[0], int | float):
+        return [round(float(c), digits) for c in coords]
+    return [_round(c, digits) for c in coords]
+
+
+@lru_cache(maxsize=64)
+def _load(path: str, mtime: float) -> dict[str, Any] | None:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    features = []
+    for feature in data.get("features", []):
+        props = feature.get("properties") or {}
+        geometry = feature.get("geometry") or {}
+        if "adcode" not in props or not geometry.get("coordinates"):
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"adcode": str(props["adcode"]), "name": props.get("name")},
+                "geometry": {
+                    "type": geometry["type"],
+                    "coordinates": _round(geometry["coordinates"], 5),
+                },
+            }
+        )
+    if not features:
+        return None
+    return {"type": "FeatureCollection", "features": features}
+
+
+def load_geojson(parent_code: str, geo_dir: Path | None = None) -> dict[str, Any] | None:
+    """Polygons of the children of `parent_code` (None when there is no usable file)."""
+    path = geojson_path(parent_code, geo_dir)
+    if path is None:
+        return None
+    return _load(str(path), path.stat().st_mtime)
+
+
+def polygon_codes(geojson: dict[str, Any] | None) -> set[str]:
+    if not geojson:
+        return set()
+    return {f["properties"]["adcode"] for f in geojson.get("features", [])}

@@ -1,0 +1,95 @@
+"""dcc.Graph with print-size export: the camera button saves a PNG at 1600×900 ×2 and
+a small "SVG" button beside each chart saves the same figure as SVG.
+
+The figures are built with a white background, Chinese fonts and a title naming the
+region and period (see components/figures.py), so what is exported is print-ready.
+"""
+
+from __future__ import annotations
+
+import re
+
+import dash_bootstrap_components as dbc
+from dash import MATCH, ClientsideFunction, Input, Output, clientside_callback, dcc, html
+
+from .i18n import t
+from .templates import EXPORT_HEIGHT, EXPORT_SCALE, EXPORT_WIDTH
+
+SVG_BUTTON = "svg-export"
+
+
+def safe_filename(text: str) -> str:
+    """A file name from a chart title: keeps CJK, letters, digits, - and _."""
+    cleaned = re.sub(r"[^\w\-]+", "_", text, flags=re.UNICODE).strip("_")
+    return cleaned[:120] or "govdash"
+
+
+def graph_config(filename: str, lang: str = "zh", fmt: str = "png") -> dict:
+    """The dcc.Graph config: print-size image export, no plotly logo, Chinese modebar."""
+    return {
+        "displaylogo": False,
+        "responsive": True,
+        "locale": "zh-CN" if lang != "en" else "en",
+        # Only the camera: the dashboard's charts are read, not explored.
+        "modeBarButtons": [["toImage"]],
+        "toImageButtonOptions": {
+            "format": fmt,
+            "filename": safe_filename(filename),
+            "width": EXPORT_WIDTH,
+            "height": EXPORT_HEIGHT,
+            "scale": EXPORT_SCALE,
+        },
+    }
+
+
+def create_graph(
+    graph_id: str | dict,
+    figure,
+    filename: str,
+    lang: str = "zh",
+    height: int = 340,
+    class_name: str = "",
+) -> dcc.Graph:
+    return dcc.Graph(
+        id=graph_id,
+        figure=figure,
+        config=graph_config(filename, lang),
+        style={"height": f"{height}px"},
+        className=f"gd-graph {class_name}".strip(),
+    )
+
+
+def create_chart_card(
+    graph_id: str,
+    figure,
+    filename: str,
+    lang: str = "zh",
+    height: int = 340,
+    footer=None,
+    clickable: bool = False,
+) -> dbc.Card:
+    """A card holding one chart, its SVG export button and an optional footer line."""
+    svg_button = html.Button(
+        t("fig.export_svg", lang),
+        id={"type": SVG_BUTTON, "index": graph_id},
+        title=t("fig.export_svg_title", lang),
+        className="btn btn-link btn-sm gd-svg-btn",
+        n_clicks=0,
+        **{"data-graph": graph_id, "data-filename": safe_filename(filename)},
+    )
+    body = [svg_button, create_graph(graph_id, figure, filename, lang, height)]
+    if footer is not None:
+        body.append(html.Div(footer, className="gd-chart-footer"))
+    return dbc.Card(
+        dbc.CardBody(body, className="gd-chart-body"),
+        className="gd-chart-card" + (" gd-clickable" if clickable else ""),
+    )
+
+
+# One clientside callback serves every SVG button (assets/govdash.js: govdash.exportSvg).
+clientside_callback(
+    ClientsideFunction(namespace="govdash", function_name="exportSvg"),
+    Output({"type": SVG_BUTTON, "index": MATCH}, "title"),
+    Input({"type": SVG_BUTTON, "index": MATCH}, "n_clicks"),
+    prevent_initial_call=True,
+)

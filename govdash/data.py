@@ -1,0 +1,314 @@
+"""The cached data facade the pages call: data_access.metrics behind flask-caching.
+
+Every memoized call is keyed by (function, database URL, data version, arguments):
+the data version comes from data_access.rollups.read_state (bumped by every import
+and demo load), so new data is never hidden behind an old cache entry, and the
+entries of an older version simply stop being asked for and expire.
+
+The version itself is read with one tiny query and kept for VERSION_TTL seconds in
+the process (so a burst of callbacks costs one read).
+
+Backends (GOVDASH_CACHE_URL):
+- ``redis://…`` / ``rediss://…`` / ``unix://…`` → RedisCache, shared by every gunicorn
+  worker and host;
+- ``file:///path/to/dir`` → FileSystemCache (shared by the workers of one host);
+- ``null`` → no caching;
+- unset → SimpleCache (in-process).
+
+Errors: an unreachable database (or a missing SQLite file — never created here)
+raises data_access.engine.DatabaseUnavailable with one readable line; an unknown
+region raises data_access.regions.UnknownRegion.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date, datetime
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from flask import Flask
+from flask_caching import Cache
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
+
+from data_access import grids as _grids
+from data_access import metrics as _metrics
+from data_access.engine import DatabaseUnavailable, check_reachable, get_engine
+from data_access.reference import load_reference
+from data_access.regions import Scope, UnknownRegion
+from data_access.rollups import read_state
+from data_access.settings import get_settings
+
+VERSION_TTL = 5.0  # seconds a process trusts the data version it read
+RESULT_TIMEOUT = 600  # seconds a cached result lives (current periods age with `now`)
+
+cache = Cache()
+_cache_ready = False
+_cache_lock = threading.Lock()
+_version_lock = threading.Lock()
+_versions: dict[str, tuple[float, int]] = {}
+
+__all__ = [
+    "DatabaseUnavailable",
+    "UnknownRegion",
+    "cache",
+    "cache_config",
+    "init_cache",
+    "database_url",
+    "data_version",
+    "is_available",
+    "kpis",
+    "breakdown",
+    "compare",
+    "ranking",
+    "grid_activity",
+    "status_for",
+    "targets",
+    "region",
+    "region_path",
+    "child_codes",
+    "top_region",
+]
+
+
+# ------------------------------------------------------------------ cache set-up
+def cache_config(cache_url: str | None) -> dict[str, Any]:
+    """flask-caching configuration for a GOVDASH_CACHE_URL value."""
+    base: dict[str, Any] = {"CACHE_DEFAULT_TIMEOUT": RESULT_TIMEOUT}
+    url = (cache_url or "").strip()
+    if not url:
+        return {**base, "CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000}
+    if url.lower() in ("null", "none", "off"):
+        return {**base, "CACHE_TYPE": "NullCache"}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {
+            **base,
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": url,
+            "CACHE_KEY_PREFIX": "govdash:",
+            "CACHE_OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    if url.startswith("file://"):
+        directory = url.removeprefix("file://") or "/tmp/govdash-cache"
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        return {
+            **base,
+            "CACHE_TYPE": "FileSystemCache",
+            "CACHE_DIR": directory,
+            "CACHE_THRESHOLD": 5000,
+        }
+    raise ValueError(f"unsupported GOVDASH_CACHE_URL {url!r} (redis://…, file:///dir or null)")
+
+
+def init_cache(server: Flask | None = None, cache_url: str | None = None) -> Cache:
+    """Bind the cache to `server` (the Dash app's Flask server) or a private app."""
+    global _cache_ready
+    with _cache_lock:
+        app = server or Flask("govdash-data")
+        url = cache_url if cache_url is not None else get_settings().cache_url
+        cache.init_app(app, config=cache_config(url))
+        cache.app = app  # usable outside a request (tests, CLI, background threads)
+        _cache_ready = True
+    return cache
+
+
+def _ensure_cache() -> None:
+    if not _cache_ready:
+        init_cache()
+
+
+# ------------------------------------------------------------------ database
+def database_url() -> str:
+    return get_settings().database_url
+
+
+def _engine(url: str):
+    parsed = make_url(url)
+    is_file = parsed.get_backend_name() == "sqlite" and parsed.database not in (
+        None,
+        "",
+        ":memory:",
+    )
+    if is_file and not Path(parsed.database).expanduser().exists():
+        raise DatabaseUnavailable(f"no database file at {parsed.database}")
+    return get_engine(url)
+
+
+def _unavailable(exc: Exception) -> DatabaseUnavailable:
+    orig = getattr(exc, "orig", None)
+    reason = str(orig or exc).strip().splitlines()[0] if str(orig or exc).strip() else repr(exc)
+    return DatabaseUnavailable(f"database error: {reason}")
+
+
+def data_version(url: str | None = None, *, fresh: bool = False) -> int:
+    """The data version (0 before the first rollup refresh); VERSION_TTL s per process."""
+    url = url or database_url()
+    now = time.monotonic()
+    if not fresh:
+        with _version_lock:
+            cached = _versions.get(url)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+    try:
+        state = read_state(_engine(url))
+    except DatabaseUnavailable:
+        raise
+    except (OperationalError, ProgrammingError, DBAPIError) as exc:
+        raise _unavailable(exc) from exc
+    version = state.data_version if state else 0
+    with _version_lock:
+        _versions[url] = (now + VERSION_TTL, version)
+    return version
+
+
+def is_available(url: str | None = None) -> bool:
+    """Whether the database answers right now (used by the shell's health check)."""
+    url = url or database_url()
+    try:
+        check_reachable(_engine(url))
+        data_version(url, fresh=True)
+    except (DatabaseUnavailable, OperationalError, ProgrammingError, DBAPIError):
+        with _version_lock:
+            _versions.pop(url, None)
+        return False
+    return True
+
+
+def _now_key(date_to: date) -> datetime | None:
+    """`now` to the minute when the period has not ended (so the cache key moves on
+    once a minute), else None (the figures do not depend on it)."""
+    now = datetime.now().replace(second=0, microsecond=0)
+    return now if datetime.combine(date_to, datetime.max.time()) > now else None
+
+
+def _call(function, *args, **kwargs):
+    try:
+        return function(*args, **kwargs)
+    except (DatabaseUnavailable, UnknownRegion, ValueError):
+        raise
+    except (OperationalError, ProgrammingError, DBAPIError) as exc:
+        raise _unavailable(exc) from exc
+
+
+# ------------------------------------------------------------------ memoized metrics
+# The first two arguments of every memoized function are the database URL and the
+# data version: they are part of the cache key, never used inside.
+@cache.memoize()
+def _kpis(url, version, region, date_from, date_to, as_of, now, filters):
+    return _metrics.kpis(_engine(url), region, date_from, date_to, as_of, now=now, **dict(filters))
+
+
+@cache.memoize()
+def _breakdown(url, version, region, date_from, date_to, by, as_of, now, filters):
+    return _metrics.breakdown(
+        _engine(url), region, date_from, date_to, by, as_of, now=now, **dict(filters)
+    )
+
+
+@cache.memoize()
+def _compare(url, version, region, date_from, date_to, as_of, now, filters):
+    return _metrics.compare(
+        _engine(url), region, date_from, date_to, as_of, now=now, **dict(filters)
+    )
+
+
+@cache.memoize()
+def _ranking(url, version, region, date_from, date_to, as_of, now, filters):
+    return _metrics.ranking(
+        _engine(url), region, date_from, date_to, as_of, now=now, **dict(filters)
+    )
+
+
+@cache.memoize()
+def _grid_activity(url, version, region, date_from, date_to, as_of, now, filters):
+    return _grids.grid_activity(
+        _engine(url), region, date_from, date_to, as_of, now=now, **dict(filters)
+    )
+
+
+def _filters(kind=None, source=None, warning_level=None, category=None) -> tuple:
+    """Filters as a sorted tuple of the set ones (a stable part of the cache key)."""
+    given = {"kind": kind, "source": source, "warning_level": warning_level, "category": category}
+    return tuple(sorted((k, v) for k, v in given.items() if v is not None))
+
+
+def _memoized(function, region, date_from, date_to, *extra, as_of=None, **filters):
+    _ensure_cache()
+    url = database_url()
+    version = data_version(url)
+    now = _now_key(date_to) if as_of is None else None
+    return _call(
+        function, url, version, region, date_from, date_to, *extra, as_of, now, _filters(**filters)
+    )
+
+
+def kpis(region: str, date_from: date, date_to: date, as_of=None, **filters) -> dict[str, Any]:
+    """data_access.metrics.kpis, cached."""
+    return _memoized(_kpis, region, date_from, date_to, as_of=as_of, **filters)
+
+
+def breakdown(
+    region: str, date_from: date, date_to: date, by: str, as_of=None, **filters
+) -> list[dict[str, Any]]:
+    """data_access.metrics.breakdown, cached."""
+    return _memoized(_breakdown, region, date_from, date_to, by, as_of=as_of, **filters)
+
+
+def compare(region: str, date_from: date, date_to: date, as_of=None, **filters) -> dict[str, Any]:
+    """data_access.metrics.compare (同比/环比), cached."""
+    return _memoized(_compare, region, date_from, date_to, as_of=as_of, **filters)
+
+
+def ranking(
+    region: str, date_from: date, date_to: date, as_of=None, **filters
+) -> list[dict[str, Any]]:
+    """data_access.metrics.ranking (composite score, rank change, status), cached."""
+    return _memoized(_ranking, region, date_from, date_to, as_of=as_of, **filters)
+
+
+def grid_activity(region: str, date_from: date, date_to: date, as_of=None, **filters):
+    """data_access.grids.grid_activity (reports per grid, silent grids), cached."""
+    filters.pop("category", None)
+    return _memoized(_grid_activity, region, date_from, date_to, as_of=as_of, **filters)
+
+
+def status_for(metric: str, value: float | None) -> str | None:
+    return _metrics.status_for(metric, value)
+
+
+def targets() -> dict[str, tuple[float, float]]:
+    return dict(get_settings().targets)
+
+
+# ------------------------------------------------------------------ regions
+def _reference():
+    """Regions, grids and centers (data_access keeps them per data version)."""
+    url = database_url()
+    version = data_version(url)
+    engine = _engine(url)
+    try:
+        with engine.connect() as conn:
+            return load_reference(conn, SimpleNamespace(data_version=version))
+    except (OperationalError, ProgrammingError, DBAPIError) as exc:
+        raise _unavailable(exc) from exc
+
+
+def region(code: str) -> Scope:
+    """The scope of a region or grid code (UnknownRegion if there is none)."""
+    return _reference().regions.scope(code)
+
+
+def region_path(code: str) -> list[Scope]:
+    """The top region down to `code` (for the breadcrumb)."""
+    return _reference().regions.path(code)
+
+
+def child_codes(code: str) -> list[str]:
+    return _reference().regions.child_codes(code)
+
+
+def top_region() -> str | None:
+    return _reference().regions.top_code()

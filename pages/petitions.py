@@ -1,0 +1,138 @@
+"""/petitions 信访: petition trend with 同比, repeat petitions, sources (forms) and
+categories, and the units compared (?region=CODE, the shared filters; kind is fixed
+to petitions)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import dash
+from dash import html
+
+from components.figures import (
+    chart_title,
+    create_share_bar,
+    create_source_bar,
+    create_trend_figure,
+    create_unit_rate_bar,
+)
+from components.i18n import t
+from components.kpi import create_kpi_row
+from components.states import create_no_data
+from govdash import data
+from pages._common import safe_page, tile_hrefs
+from pages._region_view import shift_year, statuses, trend_window
+from pages._theme import card, chart_row, header, register_unit_drill, theme, unit_height
+
+PATH = "/petitions"
+dash.register_page(__name__, path=PATH, title="信访 · govdash", name="信访", order=2)
+
+TILES = (
+    "petitions",
+    "closure_rate",
+    "on_time_rate",
+    "satisfaction_rate",
+    "repeat_petitions",
+    "repeat_petition_rate",
+    "open",
+    "overdue_open",
+)
+UNIT_COUNT_ID = "petitions-units"
+UNIT_REPEAT_ID = "petitions-repeat"
+
+
+@safe_page
+def layout(**params: Any):
+    th = theme(params, PATH)
+    f, lang = th.filters, th.lang
+    kwargs = {**f.metric_kwargs(), "kind": "petition"}
+    compared = data.compare(th.code, f.date_from, f.date_to, **kwargs)
+    figures = compared["current"]
+    changes = {name: compared[name]["change"] for name in ("yoy", "mom")}
+    hrefs = tile_hrefs(replace(f, kind="petition"), th.code)
+    body: list[Any] = [
+        header(th, "page.petitions", figures.get("meta"), fixed_kind="petition"),
+        create_kpi_row(
+            figures,
+            changes,
+            statuses=statuses(figures),
+            hrefs=hrefs,
+            lang=lang,
+            keys=TILES,
+            as_of=str(figures.get("meta", {}).get("as_of", ""))[:10],
+        ),
+    ]
+    if not figures.get("accepted") and not figures.get("open"):
+        body.append(create_no_data(lang))
+        return html.Div(body, className="gd-page", id="petitions-page")
+
+    t_from, t_to = trend_window(f)
+    trend = data.breakdown(th.code, t_from, t_to, "month", **kwargs)
+    previous = data.breakdown(th.code, shift_year(t_from), shift_year(t_to), "month", **kwargs)
+    trend_fig = create_trend_figure(
+        trend,
+        previous,
+        lang=lang,
+        title=chart_title(t("fig.petition_trend", lang), th.scope.name, f"{t_from} – {t_to}"),
+        count_key="accepted",
+        rate_key="closure_rate",
+    )
+    sources_fig = create_source_bar(
+        figures.get("by_source") or {},
+        lang=lang,
+        title=chart_title(t("fig.sources", lang), th.scope.name, th.period),
+    )
+    body.append(
+        chart_row(
+            card("petitions-trend", trend_fig, th, "fig.petition_trend"),
+            card("petitions-sources", sources_fig, th, "fig.sources"),
+            widths=[8, 4],
+        )
+    )
+    if th.scope.child_level is not None:
+        units = data.breakdown(th.code, f.date_from, f.date_to, "child", **kwargs)
+        count_fig = create_unit_rate_bar(
+            units,
+            metric="accepted",
+            lang=lang,
+            title=chart_title(t("fig.petition_units", lang), th.scope.name, th.period),
+            worst_first=False,
+        )
+        repeat_fig = create_unit_rate_bar(
+            units,
+            metric="repeat_petition_rate",
+            lang=lang,
+            title=chart_title(t("metric.repeat_petition_rate", lang), th.scope.name, th.period),
+        )
+        height = unit_height(len(units))
+        body.append(
+            chart_row(
+                card(
+                    UNIT_COUNT_ID,
+                    count_fig,
+                    th,
+                    "fig.petition_units",
+                    height=height,
+                    clickable=True,
+                ),
+                card(
+                    UNIT_REPEAT_ID,
+                    repeat_fig,
+                    th,
+                    "metric.repeat_petition_rate",
+                    height=height,
+                    clickable=True,
+                ),
+            )
+        )
+    categories_fig = create_share_bar(
+        figures.get("by_category") or {},
+        lang=lang,
+        title=chart_title(t("fig.categories", lang), th.scope.name, th.period),
+    )
+    body.append(chart_row(card("petitions-categories", categories_fig, th, "fig.categories")))
+    return html.Div(body, className="gd-page", id="petitions-page")
+
+
+register_unit_drill(PATH, [UNIT_COUNT_ID, UNIT_REPEAT_ID])

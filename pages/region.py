@@ -1,0 +1,26 @@
+"""/region/<code> — any region down to a grid (see pages/_region_view.py): KPI tiles
+with 同比/环比 and status, trends, the children ranked (table + bar), map or treemap,
+four-colour and source mix, grassroots shares and center load; drill down by
+clicking a child, back up by the breadcrumb."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+
+from pages._common import safe_page
+from pages._region_view import render_region
+
+dash.register_page(
+    __name__,
+    path_template="/region/<code>",
+    title="区域态势 · govdash",
+    name="区域",
+    order=1,
+)
+
+
+@safe_page
+def layout(code: str | None = None, **params: Any):
+    return render_region(code, params)

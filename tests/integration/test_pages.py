@@ -1,0 +1,504 @@
+"""The pages and callbacks against a real (small) demo database.
+
+- Every KPI tile shows exactly what data_access.metrics.kpis gives for the same URL
+  (the layout function is called with the URL's parameters and its component tree
+  inspected), at every level from the city down to a grid, with filters, in both
+  languages, on the region page, the cockpit and the thematic pages.
+- Every page renders without an error state; a period without data says so; an
+  unknown region and an unreachable database give one clear message.
+- The drill-down, drill-through and filter callbacks return the right URLs.
+- The data facade's cache is keyed by the data version (and shared through Redis).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from contextvars import copy_context
+from datetime import date, datetime
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import dash
+import pytest
+from dash import dcc
+from dash._callback_context import context_value
+from dash._utils import AttributeDict
+from sqlalchemy import select, text
+
+from components.formatting import format_value
+from components.kpi import TILE_KEYS, value_id
+from data_access.engine import make_engine
+from data_access.metrics import kpis
+from data_access.models import Case, Grid
+from data_access.settings import get_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+UNTIL = datetime(2025, 12, 31, 23, 59, 59)
+Y2024 = {"from": "2024-01-01", "to": "2024-12-31"}
+
+
+# ------------------------------------------------------------------ fixtures
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory) -> str:
+    from data_access.demo import load_demo
+
+    path = tmp_path_factory.mktemp("pages") / "demo.sqlite"
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    load_demo(engine, scale=0.05, progress=False, until=UNTIL)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="module")
+def engine(demo_url):
+    engine = make_engine(demo_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def app_module(demo_url):
+    """app.py (which imports every page) reading the demo database."""
+    old = os.environ.get("GOVDASH_DATABASE_URL")
+    os.environ["GOVDASH_DATABASE_URL"] = demo_url
+    get_settings.cache_clear()
+    import app as app_module
+
+    yield app_module
+    if old is None:
+        os.environ.pop("GOVDASH_DATABASE_URL", None)
+    else:
+        os.environ["GOVDASH_DATABASE_URL"] = old
+    get_settings.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _database(request, demo_url):
+    """Each test reads the demo database (another test module may have pointed the
+    settings elsewhere), with fresh settings."""
+    old = os.environ.get("GOVDASH_DATABASE_URL")
+    os.environ["GOVDASH_DATABASE_URL"] = demo_url
+    get_settings.cache_clear()
+    yield
+    if old is None:
+        os.environ.pop("GOVDASH_DATABASE_URL", None)
+    else:
+        os.environ["GOVDASH_DATABASE_URL"] = old
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def codes(engine) -> dict[str, str]:
+    """A township, village and grid of 昆都仑区 that have cases in 2024."""
+    with engine.connect() as conn:
+        grid = conn.execute(
+            select(Case.grid_code)
+            .where(
+                Case.village_code.like("150203%"),
+                Case.grid_code.is_not(None),
+                Case.accepted_at.between(datetime(2024, 1, 1), datetime(2024, 12, 31, 23, 59)),
+            )
+            .group_by(Case.grid_code)
+            .order_by(text("count(*) DESC"))
+            .limit(1)
+        ).scalar_one()
+    return {
+        "city": "150200",
+        "district": "150203",
+        "township": grid[:9],
+        "village": grid[:12],
+        "grid": grid,
+    }
+
+
+def page_layout(app_module, module: str):
+    return dash.page_registry[f"pages.{module}"]["layout"]
+
+
+def walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    if children is None:
+        return
+    if not isinstance(children, list | tuple):
+        children = [children]
+    for child in children:
+        if hasattr(child, "to_plotly_json"):
+            yield from walk(child)
+
+
+def by_id(tree) -> dict:
+    return {json_id(c.id): c for c in walk(tree) if getattr(c, "id", None) is not None}
+
+
+def json_id(value):
+    return value if isinstance(value, str) else repr(sorted(value.items()))
+
+
+def all_text(tree) -> str:
+    return " ".join(c.children for c in walk(tree) if isinstance(getattr(c, "children", None), str))
+
+
+def tile_values(tree) -> dict[str, str]:
+    ids = by_id(tree)
+    return {key: ids[value_id(key)].children for key in TILE_KEYS if value_id(key) in ids}
+
+
+def expected_tiles(engine, region, params, kind=None) -> dict[str, str]:
+    figures = kpis(
+        engine,
+        region,
+        date.fromisoformat(params["from"]),
+        date.fromisoformat(params["to"]),
+        kind=kind or params.get("kind"),
+        source=params.get("source"),
+        warning_level=params.get("level"),
+    )
+    return {key: format_value(key, figures[key]) for key in TILE_KEYS}
+
+
+def run_callback(function, triggered: list[str], *args):
+    def run():
+        context_value.set(
+            AttributeDict(triggered_inputs=[{"prop_id": p, "value": None} for p in triggered])
+        )
+        return function(*args)
+
+    return copy_context().run(run)
+
+
+# ------------------------------------------------------------------ KPI tiles == kpis
+CASES = [
+    ("district", Y2024),
+    ("city", {"from": "2025-01-01", "to": "2025-06-30", "kind": "dispute"}),
+    ("township", {**Y2024, "source": "grid_report"}),
+    ("village", {**Y2024, "level": "green"}),
+    ("grid", Y2024),
+    ("district", {"from": "2025-03-01", "to": "2025-03-31", "lang": "en"}),
+]
+
+
+@pytest.mark.parametrize(("level", "params"), CASES)
+def test_region_page_tiles_equal_kpis(app_module, engine, codes, level, params):
+    code = codes[level]
+    tree = page_layout(app_module, "region")(code=code, **params)
+    assert tile_values(tree) == expected_tiles(engine, code, params)
+
+
+def test_kundulun_2024_shows_kpis_accepted_and_closure_rate(app_module, engine):
+    tree = page_layout(app_module, "region")(code="150203", **Y2024)
+    figures = kpis(engine, "150203", date(2024, 1, 1), date(2024, 12, 31))
+    values = tile_values(tree)
+    assert values["accepted"] == f"{figures['accepted']:,}"
+    assert values["closure_rate"] == f"{figures['closure_rate'] * 100:.2f}%"
+
+
+def test_cockpit_tiles_equal_kpis_of_the_top_region(app_module, engine):
+    tree = page_layout(app_module, "home")(**Y2024)
+    assert tile_values(tree) == expected_tiles(engine, "150200", Y2024)
+    assert "包头市" in all_text(tree)
+
+
+@pytest.mark.parametrize(
+    ("module", "kind"), [("petitions", "petition"), ("disputes", "dispute"), ("centers", None)]
+)
+def test_thematic_page_tiles_equal_kpis(app_module, engine, module, kind):
+    params = {**Y2024, "region": "150203"}
+    tree = page_layout(app_module, module)(**params)
+    values = tile_values(tree)
+    assert values, module
+    expected = expected_tiles(engine, "150203", params, kind=kind)
+    assert values == {key: expected[key] for key in values}
+
+
+def test_tiles_link_to_the_cases_behind_them(app_module, codes):
+    tree = page_layout(app_module, "region")(code=codes["district"], **Y2024)
+    ids = by_id(tree)
+    links = {key: ids[f"kpi-{key}"].href for key in ("accepted", "closure_rate", "overdue_open")}
+    for key, status in (
+        ("accepted", "all"),
+        ("closure_rate", "closed"),
+        ("overdue_open", "overdue"),
+    ):
+        url = urlsplit(links[key])
+        query = parse_qs(url.query)
+        assert url.path == "/cases"
+        assert query["region"] == ["150203"] and query["status"] == [status]
+        assert query["from"] == ["2024-01-01"] and query["to"] == ["2024-12-31"]
+
+
+# ------------------------------------------------------------------ pages render
+@pytest.mark.parametrize("level", ["city", "district", "township", "village", "grid"])
+def test_region_page_renders_at_every_level(app_module, codes, level):
+    tree = page_layout(app_module, "region")(code=codes[level], **Y2024)
+    ids = by_id(tree)
+    assert "region-page" in ids
+    assert not [c for c in walk(tree) if "gd-db-error" in str(getattr(c, "className", ""))]
+    graphs = [c for c in walk(tree) if isinstance(c, dcc.Graph)]
+    assert graphs and all(g.config["toImageButtonOptions"]["width"] == 1600 for g in graphs)
+    if level == "grid":
+        link = ids["grid-cases-link"].href
+        assert link.startswith("/cases?") and f"region={codes['grid']}" in link
+        assert "region-rank-bar" not in ids
+    else:
+        assert {"region-rank-bar", "region-children", "ranking-table"} <= set(ids)
+    if level == "city":
+        fig = ids["region-children"].figure
+        assert fig.data[0].type == "choroplethmap"
+        assert fig.layout.map.style == "white-bg"
+        ranked = {row["key"] for row in ids["ranking-table"].rowData}
+        assert "150271" in ranked  # the high-tech zone has no polygon but is ranked
+    elif level != "grid":
+        assert ids["region-children"].figure.data[0].type == "treemap"
+
+
+def test_breadcrumb_climbs_back_up(app_module, codes):
+    tree = page_layout(app_module, "region")(code=codes["village"], **Y2024)
+    crumbs = [
+        c for c in walk(tree) if isinstance(c, dcc.Link) and "gd-crumb" in (c.className or "")
+    ]
+    assert [c.href.split("?")[0] for c in crumbs] == [
+        "/region/150200",
+        "/region/150203",
+        f"/region/{codes['township']}",
+    ]
+    assert all("from=2024-01-01" in c.href for c in crumbs)
+
+
+@pytest.mark.parametrize(
+    "module", ["petitions", "disputes", "satisfaction", "centers", "grids", "home"]
+)
+@pytest.mark.parametrize("level", ["city", "township", "village", "grid"])
+def test_thematic_pages_render(app_module, codes, module, level):
+    tree = page_layout(app_module, module)(region=codes[level], **Y2024)
+    text_ = all_text(tree)
+    assert "页面数据加载失败" not in text_ and "数据库连接中断" not in text_
+    graphs = [c for c in walk(tree) if isinstance(c, dcc.Graph)]
+    assert graphs or module == "grids" or "所选周期内没有数据" in text_
+
+
+def test_grids_page_lists_silent_grids_of_a_village(app_module, engine, codes):
+    tree = page_layout(app_module, "grids")(region=codes["village"], **Y2024)
+    with engine.connect() as conn:
+        grids = conn.scalars(select(Grid.code).where(Grid.village_code == codes["village"])).all()
+    ids = by_id(tree)
+    bar = ids["grids-units"].figure.data[0]
+    assert sorted(bar.customdata) == sorted(grids)  # zero rows included
+
+
+def test_english_page_has_english_labels_and_chinese_places(app_module, codes):
+    tree = page_layout(app_module, "region")(code=codes["district"], lang="en", **Y2024)
+    text_ = all_text(tree)
+    assert "Accepted" in text_ and "Closure rate" in text_
+    assert "昆都仑区" in text_
+    for label in ("受理量", "办结率", "统计周期", "同比"):
+        assert label not in text_
+
+
+def test_a_period_without_data_says_so(app_module):
+    tree = page_layout(app_module, "region")(
+        code="150203", **{"from": "2010-01-01", "to": "2010-12-31"}
+    )
+    assert "所选周期内没有数据" in all_text(tree)
+    assert not [c for c in walk(tree) if isinstance(c, dcc.Graph)]
+
+
+def test_unknown_region_is_a_clear_message(app_module):
+    tree = page_layout(app_module, "region")(code="150299", **Y2024)
+    assert "找不到该区域" in all_text(tree)
+
+
+def test_not_found_page(app_module):
+    tree = page_layout(app_module, "not_found_404")()
+    assert "页面不存在" in all_text(tree)
+    assert "Page not found" in all_text(page_layout(app_module, "not_found_404")(lang="en"))
+
+
+def test_unreachable_database_gives_a_banner_and_recovers(app_module, tmp_path, demo_url):
+    os.environ["GOVDASH_DATABASE_URL"] = f"sqlite:///{tmp_path / 'gone.sqlite'}"
+    get_settings.cache_clear()
+    tree = page_layout(app_module, "region")(code="150203", **Y2024)
+    assert "数据库连接中断" in all_text(tree)
+    assert not (tmp_path / "gone.sqlite").exists()  # never creates an empty database
+    banner, status = app_module.check_database(1, "")
+    assert status == {"ok": False} and "数据库连接中断" in str(banner.children)
+    os.environ["GOVDASH_DATABASE_URL"] = demo_url
+    get_settings.cache_clear()
+    banner, status = app_module.check_database(2, "")
+    assert status == {"ok": True} and banner is None
+    tree = page_layout(app_module, "region")(code="150203", **Y2024)
+    assert "数据库连接中断" not in all_text(tree)
+
+
+# ------------------------------------------------------------------ callbacks
+def test_clicking_a_child_drills_down_keeping_the_query(app_module):
+    from pages import _region_view as view
+
+    search = "?from=2024-01-01&to=2024-12-31&lang=en"
+    bar = {"points": [{"customdata": "150203001", "y": "少先路街道"}]}
+    assert (
+        run_callback(view.drill_down, ["region-rank-bar.clickData"], bar, None, search)
+        == "/region/150203001?from=2024-01-01&to=2024-12-31&lang=en"
+    )
+    treemap = {"points": [{"id": "150203001015", "label": "x"}]}
+    assert run_callback(
+        view.drill_down, ["region-children.clickData"], None, treemap, search
+    ).startswith("/region/150203001015?")
+    choropleth = {"points": [{"location": "150203", "z": 10}]}
+    assert run_callback(
+        view.drill_down, ["region-children.clickData"], None, choropleth, search
+    ).startswith("/region/150203?")
+    root = {"points": [{"id": "__root__"}]}
+    assert run_callback(view.drill_down, ["region-children.clickData"], None, root, "") is (
+        dash.no_update
+    )
+
+
+def test_clicking_a_warning_level_opens_its_case_list(app_module):
+    from pages import _region_view as view
+
+    click = {"points": [{"customdata": "red"}]}
+    href = run_callback(
+        view.drill_through_level,
+        ["region-levels.clickData"],
+        click,
+        "/region/150203",
+        "?period=this_year",
+    )
+    url = urlsplit(href)
+    assert url.path == "/cases"
+    assert parse_qs(url.query) == {
+        "period": ["this_year"],
+        "region": ["150203"],
+        "level": ["red"],
+        "status": ["all"],
+    }
+
+
+def test_thematic_unit_click_stays_on_the_page(app_module):
+    module = sys.modules["pages.petitions"]
+    assert module.UNIT_COUNT_ID == "petitions-units"
+    callbacks = [
+        cb
+        for cb in app_module.app.callback_map.values()
+        if "petitions-units.clickData" in str(cb["inputs"])
+    ] or [
+        cb
+        for cb in dash._callback.GLOBAL_CALLBACK_MAP.values()
+        if "petitions-units" in str(cb["inputs"])
+    ]
+    assert callbacks
+    from pages._common import drill_href
+
+    assert drill_href("/petitions", "150203001", "?region=150203&period=this_year") == (
+        "/petitions?period=this_year&region=150203001"
+    )
+
+
+def test_filter_bar_rewrites_the_url(app_module):
+    from components.filters import apply_filters
+
+    href = run_callback(
+        apply_filters,
+        ["filter-kind.value"],
+        "custom",
+        "2024-01-01",
+        "2024-12-31",
+        "petition",
+        "all",
+        "all",
+        False,
+        "/region/150203",
+        "?from=2024-01-01&to=2024-12-31&lang=en",
+    )
+    url = urlsplit(href)
+    assert url.path == "/region/150203"
+    assert parse_qs(url.query) == {
+        "lang": ["en"],
+        "from": ["2024-01-01"],
+        "to": ["2024-12-31"],
+        "kind": ["petition"],
+    }
+    href = run_callback(
+        apply_filters,
+        ["filter-period.value"],
+        "last_month",
+        "2024-01-01",
+        "2024-12-31",
+        "all",
+        "all",
+        "red",
+        False,
+        "/petitions",
+        "?region=150203&from=2024-01-01&to=2024-12-31",
+    )
+    url = urlsplit(href)
+    assert url.path == "/petitions"
+    assert parse_qs(url.query) == {
+        "region": ["150203"],
+        "period": ["last_month"],
+        "level": ["red"],
+    }
+
+
+# ------------------------------------------------------------------ the cache
+def test_cache_is_keyed_by_the_data_version(app_module, engine, monkeypatch):
+    from govdash import data
+
+    calls = []
+    real = data._metrics.kpis
+
+    def counting(*args, **kwargs):
+        calls.append(args[1:4])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(data._metrics, "kpis", counting)
+    args = ("150204", date(2024, 2, 1), date(2024, 2, 29))
+    first = data.kpis(*args)
+    again = data.kpis(*args)
+    assert again == first and len(calls) == 1  # the second call was a cache hit
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE data_state SET data_version = data_version + 1"))
+    data._versions.clear()  # skip the 5 s the process trusts the version it read
+    third = data.kpis(*args)
+    assert len(calls) == 2 and third["accepted"] == first["accepted"]
+    assert third["meta"]["data_version"] == first["meta"]["data_version"] + 1
+
+
+@pytest.mark.redis
+def test_two_processes_share_cached_results_through_redis(app_module, demo_url, redis_url):
+    """Process A computes with RedisCache; process B, whose metrics would fail, gets
+    the same figures from the cache."""
+    script = textwrap.dedent(
+        """
+        import sys
+        from datetime import date
+        from govdash import data
+        mode = sys.argv[1]
+        if mode == "reader":
+            def broken(*a, **k):
+                raise SystemExit("computed instead of reading the cache")
+            data._metrics.kpis = broken
+        figures = data.kpis("150205", date(2024, 5, 1), date(2024, 5, 31))
+        print(figures["accepted"], figures["closure_rate"])
+        """
+    )
+    env = {
+        **os.environ,
+        "GOVDASH_DATABASE_URL": demo_url,
+        "GOVDASH_CACHE_URL": redis_url,
+        "PYTHONPATH": str(ROOT),
+    }
+    writer = subprocess.run(
+        [sys.executable, "-c", script, "writer"], env=env, capture_output=True, text=True, cwd=ROOT
+    )
+    assert writer.returncode == 0, writer.stderr
+    reader = subprocess.run(
+        [sys.executable, "-c", script, "reader"], env=env, capture_output=True, text=True, cwd=ROOT
+    )
+    assert reader.returncode == 0, reader.stderr
+    assert reader.stdout == writer.stdout
