@@ -45,34 +45,35 @@ def _batches(rows: Iterable[Sequence[Any]], size: int) -> Iterator[list[Sequence
         yield batch
 
 
-def _sqlite_temporal_text(value: Any, is_datetime: bool) -> Any:
+def _temporal_value(value: Any, is_datetime: bool, as_text: bool) -> Any:
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, datetime):
+        if not as_text:
+            return value.replace(microsecond=0)
         return value.strftime(SQLITE_DATETIME_FORMAT if is_datetime else SQLITE_DATE_FORMAT)
-    if isinstance(value, date):
-        if is_datetime:
-            return value.strftime("%Y-%m-%d 00:00:00")
-        return value.strftime(SQLITE_DATE_FORMAT)
+    if isinstance(value, date) and as_text:
+        return value.strftime("%Y-%m-%d 00:00:00" if is_datetime else SQLITE_DATE_FORMAT)
     return value
 
 
-def _sqlite_rows(
-    batch: list[Sequence[Any]], temporal: list[tuple[int, bool]]
+def _second_precision(
+    batch: list[Sequence[Any]], temporal: list[tuple[int, bool]], as_text: bool
 ) -> list[Sequence[Any]]:
-    """Write datetime/date objects as the models' SQLite text; str values pass unchanged."""
-    if not temporal:
-        return batch
-    needs_conversion = any(
+    """Datetimes to second precision (the models' rule), as the models' text on SQLite.
+
+    Values already given as text pass unchanged, and a batch without datetime/date
+    objects is returned as it is (one cheap scan).
+    """
+    if not temporal or not any(
         row[i] is not None and not isinstance(row[i], str) for row in batch for i, _ in temporal
-    )
-    if not needs_conversion:
+    ):
         return batch
     converted = []
     for row in batch:
         values = list(row)
         for i, is_datetime in temporal:
-            values[i] = _sqlite_temporal_text(values[i], is_datetime)
+            values[i] = _temporal_value(values[i], is_datetime, as_text)
         converted.append(values)
     return converted
 
@@ -86,12 +87,18 @@ def bulk_insert(
     """Insert `rows` (tuples in `column_names` order, Python scalars) into `table`.
 
     Values: None, int, float, str, datetime/date, or timestamps already written as
-    'YYYY-MM-DD HH:MM:SS' text. Rows are streamed in batches, never held all at once.
-    Returns the number of rows written.
+    'YYYY-MM-DD HH:MM:SS' text (the fast path: no per-value conversion). Datetimes are
+    stored at second precision on both engines, as the models do. Rows are streamed in
+    batches, never held all at once. Returns the number of rows written.
     """
     table = as_table(table)
     columns = [table.c[name] for name in column_names]  # KeyError on an unknown column
     dialect = conn.dialect.name
+    temporal = [  # (position, is a timestamp) of the date/time columns
+        (i, isinstance(c.type, DateTime))
+        for i, c in enumerate(columns)
+        if isinstance(c.type, DateTime | Date)
+    ]
     written = 0
     if dialect == "postgresql":
         quoted = ", ".join(conn.dialect.identifier_preparer.quote(c.name) for c in columns)
@@ -99,25 +106,21 @@ def bulk_insert(
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         try:
             with cursor.copy(f"COPY {target} ({quoted}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    written += 1
+                for batch in _batches(rows, BATCH_ROWS):
+                    for row in _second_precision(batch, temporal, as_text=False):
+                        copy.write_row(row)
+                    written += len(batch)
         finally:
             cursor.close()
         return written
     if dialect == "sqlite":
-        temporal = [
-            (i, isinstance(c.type, DateTime))
-            for i, c in enumerate(columns)
-            if isinstance(c.type, DateTime | Date)
-        ]
         placeholders = ", ".join("?" for _ in columns)
         names = ", ".join(f'"{c.name}"' for c in columns)
         statement = f'INSERT INTO "{table.name}" ({names}) VALUES ({placeholders})'
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         try:
             for batch in _batches(rows, BATCH_ROWS):
-                cursor.executemany(statement, _sqlite_rows(batch, temporal))
+                cursor.executemany(statement, _second_precision(batch, temporal, as_text=True))
                 written += len(batch)
         finally:
             cursor.close()

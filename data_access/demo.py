@@ -61,7 +61,6 @@ from .regions import load_regions, read_divisions_csv
 from .settings import get_settings
 
 # ---------------------------------------------------------------- published figures
-CITY_CODE = "150200"
 KUNDULUN = "150203"
 QINGSHAN = "150204"
 KUNDULUN_2024_ACCEPTED = 4013
@@ -532,7 +531,6 @@ class WorkCalendar:
 class Structure:
     """Regions, centers and grids, plus per-village lookups for the case generator."""
 
-    regions: list[dict[str, str | None]]
     district_codes: list[str]
     center_rows: list[tuple[int, str, str, str, int]]
     grid_rows: list[tuple[str, str, str, int]]
@@ -639,7 +637,6 @@ def build_structure(seed: int, regions: list[dict[str, str | None]] | None = Non
     grid_start = np.concatenate([[0], np.cumsum(grid_count)[:-1]])
 
     return Structure(
-        regions=regions,
         district_codes=district_codes,
         center_rows=center_rows,
         grid_rows=grid_rows,
@@ -1417,7 +1414,7 @@ def _expected_cases(structure: Structure, scale: float, until: datetime) -> int:
 
 def _load_demo_rows(
     conn: Connection, seed: int, scale: float, until: datetime, progress: bool
-) -> dict[str, int]:
+) -> None:
     structure = build_structure(seed)
     bulk_insert(
         conn, Center, ("id", "name", "level", "region_code", "staff_count"), structure.center_rows
@@ -1454,8 +1451,3 @@ def _load_demo_rows(
             bar.update(chunk.cases)
             bar.set_postfix(events=next_event_id - 1)
         bar.total = bar.n  # the estimate for the current year was approximate
-    return {
-        "grid_members": sum(row[3] for row in structure.grid_rows),
-        "cases": next_case_id - 1,
-        "events": next_event_id - 1,
-    }

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -72,3 +72,25 @@ def check_reachable(engine: Engine) -> None:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         where = engine.url.render_as_string(hide_password=True)
         raise DatabaseUnavailable(f"cannot reach the database {where}: {reason}") from exc
+
+
+def require_existing_file(url: str) -> None:
+    """A reader must never create an empty SQLite file by opening a missing one."""
+    parsed = make_url(normalize_url(url))
+    database = parsed.database
+    is_file = parsed.get_backend_name() == "sqlite" and database not in (None, "", ":memory:")
+    if is_file and not Path(database).expanduser().exists():
+        raise DatabaseUnavailable(
+            f"no database file at {database}: run `govdash demo` (or `govdash init-db`)"
+        )
+
+
+def open_engine(url: str) -> Engine:
+    """The shared engine for reading an existing database (pages, CLI reads)."""
+    require_existing_file(url)
+    return get_engine(url)
+
+
+# Everything a data call can raise when the database misbehaves; callers outside
+# data_access catch this tuple instead of importing SQLAlchemy.
+DATA_ERRORS: tuple[type[BaseException], ...] = (DatabaseUnavailable, SQLAlchemyError)

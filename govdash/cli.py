@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 import orjson
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
-from data_access.engine import DatabaseUnavailable, check_reachable, get_engine
+from data_access.engine import DatabaseUnavailable, check_reachable, get_engine, open_engine
 from data_access.models import KINDS, SOURCES, WARNING_LEVELS
 from data_access.regions import UnknownRegion
 from data_access.settings import get_settings
@@ -120,25 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
 # ------------------------------------------------------------------ commands
 def _engine(args: argparse.Namespace, *, create: bool = False):
     url = getattr(args, "url", None) or get_settings().database_url
-    if not create:
-        _require_existing_sqlite_file(url)
-    engine = get_engine(url)
+    engine = get_engine(url) if create else open_engine(url)
     check_reachable(engine)
     return engine
-
-
-def _require_existing_sqlite_file(url: str) -> None:
-    """Reading commands must not create an empty SQLite file by accident."""
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        from pathlib import Path
-
-        if not Path(parsed.database).expanduser().exists():
-            raise DatabaseUnavailable(
-                f"no database file at {parsed.database}: run `govdash demo` (or `govdash init-db`)"
-            )
 
 
 def cmd_init_db(args: argparse.Namespace) -> int:

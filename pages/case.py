@@ -8,14 +8,13 @@ from urllib.parse import urlencode
 
 import dash
 from dash import dcc, html
-from sqlalchemy.exc import SQLAlchemyError
 
 from components.case_table import create_case_fields
 from components.filters import relative_path
 from components.states import create_db_error, create_error
 from components.timeline import create_timeline
 from data_access.caselist import case_detail
-from data_access.engine import DatabaseUnavailable
+from data_access.engine import DATA_ERRORS
 from pages._common import lang_of
 from pages.cases import db_engine
 
@@ -95,7 +94,7 @@ def layout(case_no: str | None = None, **params: Any) -> html.Div:
     case_no = (case_no or "").strip()
     try:
         detail = case_detail(db_engine(), case_no)
-    except (DatabaseUnavailable, SQLAlchemyError) as exc:
+    except DATA_ERRORS as exc:
         log.warning("case page: database unavailable: %s", exc)
         return html.Div(create_db_error(lang), id="case-error")
     except Exception:  # noqa: BLE001 - a page never shows a traceback

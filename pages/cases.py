@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import dash
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
 
 from components.case_table import PAGE_SIZE, create_case_grid, grid_rows
 from components.filters import create_filter_bar, relative_path
@@ -31,7 +28,7 @@ from data_access.caselist import (
     export_filename,
     list_cases,
 )
-from data_access.engine import DatabaseUnavailable, get_engine
+from data_access.engine import DATA_ERRORS, open_engine
 from data_access.labels import column_label, label, list_status_definition, list_status_label
 from data_access.regions import UnknownRegion
 from data_access.settings import get_settings
@@ -72,15 +69,8 @@ log = logging.getLogger("govdash.pages.cases")
 
 
 def db_engine():
-    """The configured database; a SQLite file that does not exist is "unavailable"
-    (never created empty by a page view)."""
-    url = get_settings().database_url
-    parsed = make_url(url)
-    database = parsed.database
-    is_file = parsed.get_backend_name() == "sqlite" and database not in (None, "", ":memory:")
-    if is_file and not Path(database).expanduser().exists():
-        raise DatabaseUnavailable(f"no database file at {database}")
-    return get_engine(url)
+    """The configured database (a missing SQLite file is "unavailable", never created)."""
+    return open_engine(get_settings().database_url)
 
 
 def _first(value: Any) -> str | None:
@@ -252,7 +242,7 @@ def layout(**params: Any) -> html.Div:
             result = list_cases(
                 engine, region, filters.date_from, filters.date_to, None, limit=0, **kwargs
             )
-    except (DatabaseUnavailable, SQLAlchemyError) as exc:
+    except DATA_ERRORS as exc:
         log.warning("case list: database unavailable: %s", exc)
         return html.Div(create_db_error(lang), id="cases-error-page")
     except Exception:  # noqa: BLE001 - a page never shows a traceback

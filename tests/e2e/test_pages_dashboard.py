@@ -19,7 +19,11 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import (
+    NoSuchElementException,
+    StaleElementReferenceException,
+    TimeoutException,
+)
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -73,38 +77,55 @@ def query(dash_duo) -> dict[str, list[str]]:
     return parse_qs(urlsplit(dash_duo.driver.current_url).query)
 
 
-def points_of(dash_duo, graph_id: str) -> list:
-    """customdata (region codes) of the first trace of a graph, as drawn."""
+def points_of(dash_duo, graph_id: str, field: str = "customdata") -> list:
+    """A field (region codes) of the first trace of a graph, as drawn."""
     script = (
-        "var gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');"
-        "return gd && gd.data && gd.data[0] ? "
-        "(gd.data[0].customdata || gd.data[0].ids || gd.data[0].locations) : null;"
+        "var gd = document.querySelector("
+        "'#' + arguments[0] + '.js-plotly-plot, #' + arguments[0] + ' .js-plotly-plot');"
+        "return gd && gd.data && gd.data[0] ? gd.data[0][arguments[1]] : null;"
     )
-    return wait(dash_duo, lambda d: d.execute_script(script, graph_id))
+    return wait(dash_duo, lambda d: d.execute_script(script, graph_id, field))
 
 
 def click_bar(dash_duo, graph_id: str, code: str) -> None:
-    """Move the mouse onto the bar of `code` and click it (as a person would)."""
-    codes = points_of(dash_duo, graph_id)
-    index = list(codes).index(code)
-    bars = wait(
-        dash_duo,
-        lambda d: d.find_elements(By.CSS_SELECTOR, f"#{graph_id} .barlayer .trace .point path"),
-    )
-    ActionChains(dash_duo.driver).move_to_element(bars[index]).pause(0.3).click().perform()
+    """Move the mouse onto the bar of `code` and click it (as a person would).
+
+    Plotly takes the click from its hover state, so the pointer first rests on the
+    bar; under a loaded CI machine the first hover can be missed, hence the retry."""
+    before = dash_duo.driver.current_url
+    for _attempt in range(3):
+        codes = points_of(dash_duo, graph_id)
+        index = list(codes).index(code)
+        bars = wait(
+            dash_duo,
+            lambda d: d.find_elements(By.CSS_SELECTOR, f"#{graph_id} .barlayer .trace .point path"),
+        )
+        bar = bars[index]
+        dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", bar)
+        actions = ActionChains(dash_duo.driver)
+        actions.move_to_element_with_offset(bar, 0, 0).pause(0.2)
+        actions.move_to_element_with_offset(bar, 2, 0).pause(0.4).perform()
+        print("DEBUG", bar.rect, dash_duo.driver.execute_script(
+            "var gd=document.querySelector('#region-rank-bar.js-plotly-plot');"
+            "return [window.innerWidth, window.innerHeight, gd._hoverdata ? gd._hoverdata.map(p=>p.customdata) : null]"))
+        ActionChains(dash_duo.driver).click().perform()
+        try:
+            WebDriverWait(dash_duo.driver, 6).until(lambda d: d.current_url != before)
+            return
+        except TimeoutException:
+            continue
+    raise AssertionError(f"clicking the bar of {code} on {graph_id} did not navigate")
 
 
 def click_treemap(dash_duo, graph_id: str, code: str) -> None:
-    ids = list(points_of(dash_duo, graph_id))
-    slices = wait(dash_duo, lambda d: d.find_elements(By.CSS_SELECTOR, f"#{graph_id} g.slice"))
-    # Slices are drawn in data order; find the one whose label is the child's name.
-    names = dash_duo.driver.execute_script(
-        "var gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');"
-        "return gd.data[0].labels;",
-        graph_id,
+    """Click the rectangle of `code` (found by the id plotly bound to it)."""
+    script = (
+        "return [...document.querySelectorAll('#' + arguments[0] + ' g.slice')].find("
+        "s => s.__data__ && s.__data__.data && s.__data__.data.data"
+        " && s.__data__.data.data.id === arguments[1]);"
     )
-    name = names[ids.index(code)]
-    target = next(s for s in slices if s.text.split("\n")[0] == name)
+    target = wait(dash_duo, lambda d: d.execute_script(script, graph_id, code))
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", target)
     ActionChains(dash_duo.driver).move_to_element(target).pause(0.3).click().perform()
 
 
@@ -187,7 +208,8 @@ def test_a_copied_url_reopens_the_same_view(dash_duo, dashboard_app, free_port):
     assert {k: tile(dash_duo, k) for k in shown} == shown
     assert "信访" in dash_duo.find_element("#filter-kind").text
     assert "红色" in dash_duo.find_element("#filter-level").text
-    assert "2024-01-01" in dash_duo.find_element("#filter-dates").get_attribute("innerHTML")
+    dates = [i.get_attribute("value") for i in dash_duo.find_elements(".gd-w-dates input")]
+    assert dates == ["2024-01-01", "2024-12-31"], dates
     assert dash_duo.get_logs() == []
 
 
@@ -217,6 +239,7 @@ def test_click_path_city_to_grid(dash_duo, dashboard_app, dashboard_db_url, free
     href = link.get_attribute("href")
     village = urlsplit(href).path.rsplit("/", 1)[-1]
     assert len(village) == 12 and village.startswith(township)
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", link)
     link.click()
     wait_for_region(dash_duo, village)
 
@@ -236,6 +259,7 @@ def test_click_path_city_to_grid(dash_duo, dashboard_app, dashboard_db_url, free
         f"/region/{village}",
     ]
     cases = dash_duo.find_element("#grid-cases-link")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", cases)
     target = urlsplit(cases.get_attribute("href"))
     assert target.path == "/cases" and parse_qs(target.query)["region"] == [grid]
     assert dash_duo.get_logs() == []

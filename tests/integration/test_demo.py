@@ -342,3 +342,33 @@ def test_working_days_past_the_calendar_package():
     october = np.array([(date(2026, 9, 30) - epoch).days])
     after_holiday = epoch.toordinal() + int(calendar.working_days_after(october, 1)[0])
     assert date.fromordinal(after_holiday) > date(2026, 10, 7)
+
+
+# ---------------------------------------------------------------- bulk loading
+def test_bulk_insert_stores_second_precision(any_engine):
+    from data_access.bulk import bulk_insert
+    from data_access.models import DataState
+
+    DataState.__table__.create(any_engine)
+    columns = ["id", "data_version", "max_accepted_at", "rollup_first_month", "demo_signature"]
+    rows = [
+        (1, 0, datetime(2024, 3, 1, 8, 9, 10, 123456), date(2024, 1, 1), "tab\there"),
+        (2, 0, "2024-03-02 01:02:03", "2024-02-01", None),
+        (3, 0, None, None, "x"),
+    ]
+    with any_engine.begin() as conn:
+        written = bulk_insert(conn, DataState, columns, rows)
+    assert written == 3
+    with any_engine.connect() as conn:
+        stored = conn.execute(
+            DataState.__table__.select()
+            .order_by(DataState.id)
+            .with_only_columns(
+                DataState.max_accepted_at, DataState.rollup_first_month, DataState.demo_signature
+            )
+        ).all()
+    assert [tuple(row) for row in stored] == [
+        (datetime(2024, 3, 1, 8, 9, 10), date(2024, 1, 1), "tab\there"),
+        (datetime(2024, 3, 2, 1, 2, 3), date(2024, 2, 1), None),
+        (None, None, "x"),
+    ]
