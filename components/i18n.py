@@ -192,6 +192,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "数据库连接中断，正在自动重试……数据恢复后页面将自动刷新。",
         "The database connection is down; retrying automatically. The page reloads when it is back.",
     ),
+    "state.db_page": (
+        "本页数据暂时无法读取：数据库连接中断。",
+        "This page's data cannot be read: the database connection is down.",
+    ),
     "state.error": (
         "页面数据加载失败，请稍后重试。",
         "The page's data could not be loaded. Please try again shortly.",

@@ -121,7 +121,17 @@ def create_shell(content=None, lang: str = "zh") -> html.Div:
             dcc.Store(id=DB_STATUS_ID),
             html.Div(id=LANG_DUMMY_ID, hidden=True),
             html.Main(
-                content if content is not None else dash.page_container,
+                # A spinner over the old page while the next one is computed; only
+                # when that takes longer than a moment (no flicker on cache hits).
+                dcc.Loading(
+                    content if content is not None else dash.page_container,
+                    type="circle",
+                    color="#1f5fa8",
+                    delay_show=350,
+                    overlay_style={"visibility": "visible", "opacity": 0.55},
+                    target_components={"_pages_content": "children"},
+                    parent_className="gd-loading",
+                ),
                 className="gd-main container-fluid",
             ),
         ],

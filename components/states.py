@@ -23,7 +23,7 @@ def create_db_banner(lang: str = "zh", visible: bool = True) -> dbc.Alert:
 def create_db_error(lang: str = "zh") -> html.Div:
     """A page's body when it could not read the database (reloads when it is back)."""
     return html.Div(
-        dbc.Alert(t("state.db_down", lang), color="danger", className="mb-0"),
+        dbc.Alert(t("state.db_page", lang), color="secondary", className="mb-0"),
         className="gd-db-error gd-state",
     )
 

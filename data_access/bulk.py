@@ -6,7 +6,9 @@ SQLAlchemy transaction, so a failed load rolls back with everything else.
 
 `bulk_load` wraps a big load: it drops the secondary indexes (and, on PostgreSQL,
 the foreign keys) of the tables being filled, recreates them afterwards in one pass
-each, resets PostgreSQL's id sequences past explicitly inserted ids, and runs ANALYZE.
+each, and runs ANALYZE; on SQLite it checks the CHECK constraints once at the end
+instead of row by row. `reset_id_sequence` moves PostgreSQL's serial past explicitly
+inserted ids; `sorts_on_disk` keeps SQLite's index builds out of memory.
 """
 
 from __future__ import annotations

@@ -1276,7 +1276,9 @@ def demo_signature(seed: int, scale: float, until: datetime) -> str:
 
 def _normalise_until(until: datetime | date | None) -> datetime:
     if until is None:
-        return datetime.now().replace(microsecond=0)
+        # The start of today: the same data all day long (the signature keeps only the
+        # date), and never a case dated in the future.
+        return datetime.combine(date.today(), datetime.min.time())
     if not isinstance(until, datetime):  # a date means that day's end
         return datetime(until.year, until.month, until.day, 23, 59, 59)
     return until.replace(microsecond=0, tzinfo=None)

@@ -859,7 +859,10 @@ def _breakdown_keys(
     if by == "child":
         children = ref.regions.child_codes(q.scope.code)
         extra = sorted(k for k in set(sums) | set(snapshot) if k not in children and k != "")
-        return children + extra
+        # A village's cases without a grid get a row of their own (key ""), last, so
+        # the rows always add up to the village.
+        no_grid = [""] if "" in sums or "" in snapshot else []
+        return children + extra + no_grid
     if by == "month":
         months, month = [], _month_first(q.date_from)
         while month <= q.date_to:

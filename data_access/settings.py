@@ -43,6 +43,8 @@ class Settings:
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     wall_rotation_seconds: int = 30
     # Key for the keyed hash of ID numbers (petitioner_key); never the number itself.
+    # Its own setting (GOVDASH_PETITIONER_KEY), not the web secret: rotating one must
+    # not change the other.
     petitioner_hash_key: str = "govdash-demo-key"
 
 
@@ -75,7 +77,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         targets=targets,
         weights=weights,
         wall_rotation_seconds=int(toml_data.get("wall", {}).get("rotation_seconds", 30)),
-        petitioner_hash_key=env.get("GOVDASH_SECRET_KEY", "govdash-demo-key"),
+        petitioner_hash_key=env.get("GOVDASH_PETITIONER_KEY", "govdash-demo-key"),
     )
 
 

@@ -123,7 +123,7 @@ def render_region(code: str | None, params: dict[str, Any], *, cockpit: bool = F
     body: list[Any] = [header, tiles]
     if not figures.get("accepted") and not figures.get("open"):
         body.append(create_no_data(lang))
-        return html.Div(body, className="gd-page", id="region-page")
+        return html.Div(body, className="gd-page", id="region-page", **{"data-region": code})
 
     # ---------------------------------------------------------------- trend + levels
     t_from, t_to = trend_window(filters)
@@ -224,7 +224,7 @@ def render_region(code: str | None, params: dict[str, Any], *, cockpit: bool = F
             className="g-3",
         )
     )
-    return html.Div(body, className="gd-page", id="region-page")
+    return html.Div(body, className="gd-page", id="region-page", **{"data-region": code})
 
 
 def _children_section(code: str, scope, filters: Filters, period: str) -> list[Any]:

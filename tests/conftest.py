@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
 from fixtures import CASES, CENTERS, GRIDS, REGIONS, load_fixture
@@ -201,6 +202,21 @@ def fixture_engine(request) -> Engine:
     """The fixture database (loaded and rolled up once per session) on each engine."""
     name = "sqlite_fixture_engine" if request.param == "sqlite" else "pg_fixture_engine"
     return request.getfixturevalue(name)
+
+
+DEMO_UNTIL = datetime(2026, 6, 30, 18, 0, 0)
+
+
+@pytest.fixture(scope="session")
+def demo_engine(tmp_path_factory) -> Iterator[Engine]:
+    """The Baotou demo at the default scale, built once per session (about a minute)."""
+    from data_access.demo import load_demo
+
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite'}")
+    summary = load_demo(engine, progress=False, until=DEMO_UNTIL)
+    assert summary["skipped"] is False
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")

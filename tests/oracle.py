@@ -360,9 +360,9 @@ class Oracle:
         return out
 
     def _child_of(self, scope_level: str, frame: pd.DataFrame) -> pd.Series:
-        """The child region each case falls in (None for a village's cases without a grid)."""
+        """The child region each case falls in ("" for a village's cases without a grid)."""
         if scope_level == "village":
-            return frame["grid_code"]
+            return frame["grid_code"].fillna("")
         child_level = {"city": "district", "district": "township", "township": "village"}[
             scope_level
         ]
@@ -410,6 +410,9 @@ class Oracle:
             keys: list[Any] = list(self.children.get(region, []))
             group_cohort = self._child_of(level, cohort)
             group_open = self._child_of(level, open_cases)
+            # A village's cases without a grid make one more row, listed last.
+            if level == "village" and ("" in set(group_cohort) or "" in set(group_open)):
+                keys.append("")
         else:
             column = {
                 "center": "center_id",
@@ -429,7 +432,11 @@ class Oracle:
             row = {"key": key}
             if by == "child":
                 row["name"] = (
-                    self.grids[key]["name"] if key in self.grids else self.regions[key]["name"]
+                    self.grids[key]["name"]
+                    if key in self.grids
+                    else self.regions[key]["name"]
+                    if key
+                    else "未划入网格"
                 )
             elif by == "center":
                 row["name"] = self.centers[key]["name"]

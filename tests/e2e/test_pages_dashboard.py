@@ -69,8 +69,30 @@ def tile(dash_duo, key: str) -> str:
 
 
 def wait_for_region(dash_duo, code: str) -> None:
-    wait(dash_duo, lambda d: urlsplit(d.current_url).path == f"/region/{code}")
-    wait(dash_duo, lambda d: d.find_elements(By.CSS_SELECTOR, "#region-page #kpi-accepted-value"))
+    """The region page of `code` is on screen (URL and content)."""
+    selector = f"#region-page[data-region='{code}'] #kpi-accepted-value"
+    try:
+        wait(dash_duo, lambda d: urlsplit(d.current_url).path == f"/region/{code}")
+        wait(dash_duo, lambda d: d.find_elements(By.CSS_SELECTOR, selector))
+    except TimeoutException as exc:
+        raise AssertionError(
+            f"region {code} not shown; at {dash_duo.driver.current_url}: "
+            f"{dash_duo.driver.find_element(By.TAG_NAME, 'main').text[:300]!r}"
+        ) from exc
+
+
+DRAWN = """
+var graphs = document.querySelectorAll('.gd-page .js-plotly-plot');
+if (!graphs.length) { return false; }
+for (var i = 0; i < graphs.length; i++) { if (!graphs[i]._fullLayout) { return false; } }
+return true;
+"""
+
+
+def wait_drawn(dash_duo) -> None:
+    """Every chart of the page drawn (so nothing moves under the pointer)."""
+    wait(dash_duo, lambda d: d.execute_script(DRAWN))
+    time.sleep(0.5)
 
 
 def query(dash_duo) -> dict[str, list[str]]:
@@ -101,13 +123,8 @@ def click_bar(dash_duo, graph_id: str, code: str) -> None:
             lambda d: d.find_elements(By.CSS_SELECTOR, f"#{graph_id} .barlayer .trace .point path"),
         )
         bar = bars[index]
-        dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", bar)
         actions = ActionChains(dash_duo.driver)
-        actions.move_to_element_with_offset(bar, 0, 0).pause(0.2)
-        actions.move_to_element_with_offset(bar, 2, 0).pause(0.4).perform()
-        print("DEBUG", bar.rect, dash_duo.driver.execute_script(
-            "var gd=document.querySelector('#region-rank-bar.js-plotly-plot');"
-            "return [window.innerWidth, window.innerHeight, gd._hoverdata ? gd._hoverdata.map(p=>p.customdata) : null]"))
+        actions.move_to_element(bar).pause(0.5).perform()
         ActionChains(dash_duo.driver).click().perform()
         try:
             WebDriverWait(dash_duo.driver, 6).until(lambda d: d.current_url != before)
@@ -125,28 +142,36 @@ def click_treemap(dash_duo, graph_id: str, code: str) -> None:
         " && s.__data__.data.data.id === arguments[1]);"
     )
     target = wait(dash_duo, lambda d: d.execute_script(script, graph_id, code))
-    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", target)
     ActionChains(dash_duo.driver).move_to_element(target).pause(0.3).click().perform()
 
 
 # ------------------------------------------------------------------ every page
 def test_every_page_loads_without_console_errors(dash_duo, dashboard_app, free_port):
     base = start(dash_duo, dashboard_app, free_port)
-    for path in PAGES:
-        dash_duo.driver.get(base + path)
+    dash_duo.driver.get(base + PAGES[0])
+    wait_drawn(dash_duo)
+    assert dash_duo.get_logs() == [], PAGES[0]
+    for path in PAGES[1:]:
+        # inside the app, as a click on a link does (no reload of the scripts)
+        dash_duo.driver.execute_script("window.govdashNavigate(arguments[0]);", path)
         if path == "/no-such-page":
             dash_duo.wait_for_contains_text("#not-found", "404", timeout=25)
         else:
-            wait(dash_duo, lambda d: d.find_elements(By.CSS_SELECTOR, ".gd-page .js-plotly-plot"))
-            # no error state on any page
+            page_id = "region-page" if path.startswith("/region") else None
+            page_id = page_id or path.split("?")[0].strip("/") + "-page"
+            wait(dash_duo, lambda d, pid=page_id: d.find_elements(By.ID, pid))
+            wait_drawn(dash_duo)
             text = dash_duo.find_element(".gd-page").text
             assert "页面数据加载失败" not in text and "could not be loaded" not in text
-        time.sleep(0.5)
         assert dash_duo.get_logs() == [], path
+    # and one full load of a page other than the first
+    dash_duo.driver.get(base + PAGES[3])
+    wait_drawn(dash_duo)
+    assert dash_duo.get_logs() == []
 
 
-# ------------------------------------------------------------------ the published figure
-def test_kundulun_2024_shows_4013_accepted_and_96_71_closed(
+# ------------------------------------------------------------------ published figure, language
+def test_kundulun_2024_figures_and_the_language_switch(
     dash_duo, dashboard_app, dashboard_db_url, free_port
 ):
     engine = make_engine(dashboard_db_url)
@@ -159,14 +184,6 @@ def test_kundulun_2024_shows_4013_accepted_and_96_71_closed(
     for key in ("resolution_rate", "on_time_rate", "satisfaction_rate", "petitions"):
         assert tile(dash_duo, key) == format_value(key, figures[key])
     assert "昆都仑区" in dash_duo.find_element(".gd-page-title").text
-    assert dash_duo.get_logs() == []
-
-
-# ------------------------------------------------------------------ language switch
-def test_language_switch(dash_duo, dashboard_app, free_port):
-    base = start(dash_duo, dashboard_app, free_port)
-    dash_duo.driver.get(base + KUNDULUN_2024)
-    dash_duo.wait_for_text_to_equal("#kpi-accepted-value", "4,013", timeout=30)
     assert "受理量" in dash_duo.find_element("#kpi-accepted").text
     assert "指挥舱" in dash_duo.find_element("#gd-nav").text
 
@@ -179,10 +196,29 @@ def test_language_switch(dash_duo, dashboard_app, free_port):
     assert "Closure rate" in page and "昆都仑区" in page  # places stay Chinese
     assert "受理量" not in page and "办结率" not in page
     assert tile(dash_duo, "accepted") == "4,013"
+    assert tile(dash_duo, "closure_rate") == "96.71%"
 
     dash_duo.find_element("#lang-switch").click()
     wait(dash_duo, lambda d: "受理量" in d.find_element(By.ID, "kpi-accepted").text)
     assert "lang" not in query(dash_duo)
+    assert dash_duo.get_logs() == []
+
+    # chart export: the camera saves a print-size PNG, the SVG button an SVG
+    wait_drawn(dash_duo)
+    download = Path(dash_duo.download_path)
+    graph = dash_duo.find_element("#region-trend")
+    ActionChains(dash_duo.driver).move_to_element(graph).pause(0.3).perform()
+    camera = wait(dash_duo, lambda d: d.find_element(By.CSS_SELECTOR, "#region-trend .modebar-btn"))
+    camera.click()
+    png = wait(dash_duo, lambda d: [p for p in download.glob("*.png") if p.stat().st_size], 30)[0]
+    header = png.read_bytes()[:24]
+    width, height = int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
+    assert (width, height) == (3200, 1800)  # 1600 × 900 at scale 2
+    assert "月度趋势" in png.name
+    dash_duo.find_element("button[data-graph='region-trend']").click()
+    svg = wait(dash_duo, lambda d: [p for p in download.glob("*.svg") if p.stat().st_size], 30)[0]
+    content = svg.read_text(encoding="utf-8")
+    assert 'width="1600"' in content and "昆都仑区" in content
     assert dash_duo.get_logs() == []
 
 
@@ -216,8 +252,12 @@ def test_a_copied_url_reopens_the_same_view(dash_duo, dashboard_app, free_port):
 # ------------------------------------------------------------------ the click path
 def test_click_path_city_to_grid(dash_duo, dashboard_app, dashboard_db_url, free_port):
     base = start(dash_duo, dashboard_app, free_port)
+    # Tall enough that nothing needs scrolling: plotly reads hover positions from
+    # the pointer, and a page scrolled under a resting pointer confuses it.
+    dash_duo.driver.set_window_size(1600, 2600)
     dash_duo.driver.get(base + "/region/150200?from=2024-01-01&to=2024-12-31")
     wait_for_region(dash_duo, "150200")
+    wait_drawn(dash_duo)
 
     # city -> district: a bar of the ranking chart
     click_bar(dash_duo, "region-rank-bar", "150203")
@@ -226,12 +266,14 @@ def test_click_path_city_to_grid(dash_duo, dashboard_app, dashboard_db_url, free
     assert query(dash_duo)["from"] == ["2024-01-01"]
 
     # district -> township: a rectangle of the treemap
+    wait_drawn(dash_duo)
     township = "150203001"
     click_treemap(dash_duo, "region-children", township)
     wait_for_region(dash_duo, township)
     assert "少先路街道" in dash_duo.find_element(".gd-page-title").text
 
     # township -> village: the name in the ranking table (a real link)
+    wait_drawn(dash_duo)
     link = wait(
         dash_duo,
         lambda d: d.find_element(By.CSS_SELECTOR, "#ranking-table a.gd-region-link"),
@@ -240,10 +282,11 @@ def test_click_path_city_to_grid(dash_duo, dashboard_app, dashboard_db_url, free
     village = urlsplit(href).path.rsplit("/", 1)[-1]
     assert len(village) == 12 and village.startswith(township)
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", link)
-    link.click()
+    ActionChains(dash_duo.driver).pause(0.3).move_to_element(link).pause(0.2).click().perform()
     wait_for_region(dash_duo, village)
 
     # village -> grid: a bar of the grids' ranking
+    wait_drawn(dash_duo)
     grids = points_of(dash_duo, "region-rank-bar")
     grid = grids[-1]  # the best grid, drawn on top
     click_bar(dash_duo, "region-rank-bar", grid)
@@ -275,6 +318,10 @@ def test_database_going_away_and_coming_back(dash_duo, dashboard_app, dashboard_
     base = start(dash_duo, dashboard_app, free_port)
     dash_duo.driver.get(base + "/region/150204?from=2023-01-01&to=2023-12-31")
     wait_for_region(dash_duo, "150204")
+    # check every second instead of every ten (the shell's dcc.Interval)
+    dash_duo.driver.execute_script(
+        "window.dash_clientside.set_props('db-check', {interval: 1000});"
+    )
     try:
         path.rename(away)
         dash_duo.wait_for_contains_text(".gd-banner-holder", "数据库连接中断", timeout=30)

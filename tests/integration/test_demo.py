@@ -5,11 +5,11 @@ contract (idempotent, refuses real data, deterministic, PostgreSQL load).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
 
 import numpy as np
 import pytest
+from conftest import DEMO_UNTIL as UNTIL
 from sqlalchemy import Engine, text
 
 from data_access.bulk import check_violations
@@ -24,7 +24,6 @@ from data_access.demo import (
 from data_access.engine import make_engine
 from data_access.models import Case, CaseEvent, Center, Grid
 
-UNTIL = datetime(2026, 6, 30, 18, 0, 0)
 POPULATION = "status NOT IN ('rejected', 'void')"
 
 
@@ -40,15 +39,6 @@ def cohort(prefix: str, year: int, kind: str | None = None) -> str:
 
 def year_end(year: int) -> str:
     return f"'{year}-12-31 23:59:59'"
-
-
-@pytest.fixture(scope="session")
-def demo_engine(tmp_path_factory) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite'}")
-    summary = load_demo(engine, progress=False, until=UNTIL)
-    assert summary["skipped"] is False
-    yield engine
-    engine.dispose()
 
 
 def one(engine: Engine, sql: str) -> tuple:

@@ -328,23 +328,9 @@ BREAKDOWN_SCOPES = [
 
 def _parent_counts(oracle, region, date_from, date_to, by, as_of, now, **filters) -> dict:
     """What the rows of a breakdown add up to: the scope's own counts (cohort rule).
-
-    At village level cases without a grid are in no child, so the grid rows add up
-    to the village's cases that have a grid.
-    """
-    if by != "child" or oracle.level_of(region) != "village":
-        return oracle.kpis(region, date_from, date_to, as_of, now=now, **filters)
-    moment = resolve_as_of(date_from, date_to, as_of, now)
-    scoped = oracle.select(
-        region, **{k: v for k, v in filters.items() if k != "strict_satisfaction"}
-    )
-    gridded = scoped[scoped["grid_code"].notna()]
-    strict = bool(filters.get("strict_satisfaction"))
-    out = oracle.period_metrics(oracle.cohort(gridded, date_from, date_to, moment), moment, strict)
-    open_gridded = oracle.open_at(gridded, moment)
-    out["open"] = len(open_gridded)
-    out["overdue_open"] = int((open_gridded["deadline_at"] < moment).sum())
-    return out
+    At village level the cases without a grid have a row of their own, so the rows
+    always add up to the whole scope."""
+    return oracle.kpis(region, date_from, date_to, as_of, now=now, **filters)
 
 
 def _check_breakdown(
@@ -447,11 +433,14 @@ def test_child_breakdown_lists_children_without_cases(metrics, fixture_engine, u
         "child",
         use_rollups=use_rollups,
     )
-    assert {row["key"] for row in grids} == {
+    assert [row["key"] for row in grids][:3] == [
         "150204001021001",
         "150204001021002",
         "150204001021003",
-    }
+    ]
+    # The village's cases without a grid come last, in a row of their own.
+    assert {row["key"] for row in grids[3:]} <= {""}
+    assert all(row["name"] == "未划入网格" for row in grids[3:])
 
 
 def test_month_breakdown_lists_every_month_in_order(metrics, fixture_engine, use_rollups):

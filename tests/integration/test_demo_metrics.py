@@ -1,0 +1,85 @@
+"""The demo through the metrics engine: the published figures of METRICS.md, and
+children that add up to their parent for every count (rollup and straight paths)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+YEAR_2024 = (date(2024, 1, 1), date(2024, 12, 31))
+COUNT_KEYS = (
+    "accepted", "closed", "resolved", "on_time", "rated", "satisfied", "petitions",
+    "petitions_closed", "repeat_petitions", "village_contained", "township_contained",
+)  # fmt: skip
+PATHS = pytest.mark.parametrize("use_rollups", [True, False], ids=["rollups", "straight"])
+
+
+@PATHS
+def test_kundulun_2024(metrics, demo_engine, use_rollups):
+    k = metrics.kpis(demo_engine, "150203", *YEAR_2024, use_rollups=use_rollups)
+    assert (k["accepted"], k["closed"]) == (4013, 3881)
+    assert f"{k['closure_rate'] * 100:.2f}%" == "96.71%"
+
+
+@PATHS
+def test_qingshan_2024(metrics, demo_engine, use_rollups):
+    every = metrics.kpis(demo_engine, "150204", *YEAR_2024, use_rollups=use_rollups)
+    assert abs(every["satisfaction_rate"] - 0.982) <= 0.0005
+    petitions = metrics.kpis(
+        demo_engine, "150204", *YEAR_2024, kind="petition", use_rollups=use_rollups
+    )
+    assert abs(petitions["petition_closure_rate"] - 0.866) <= 0.0005
+    disputes = metrics.kpis(
+        demo_engine, "150204", *YEAR_2024, kind="dispute", use_rollups=use_rollups
+    )
+    assert abs(disputes["mediation_success_rate"] - 0.87) <= 0.005
+
+
+@PATHS
+def test_city_disputes_2022(metrics, demo_engine, use_rollups):
+    k = metrics.kpis(
+        demo_engine, "150200", date(2022, 1, 1), date(2022, 12, 31), kind="dispute",
+        use_rollups=use_rollups,
+    )  # fmt: skip
+    assert abs(k["resolution_rate"] - 0.99) <= 0.005
+
+
+def test_structure(metrics, demo_engine):
+    centers = metrics.breakdown(demo_engine, "150203", *YEAR_2024, "center")
+    assert centers  # centers are listed with their level and staff
+    assert all(row["staff_count"] >= 0 for row in centers)
+
+
+PARENTS = [
+    ("150200", YEAR_2024),
+    ("150203", YEAR_2024),
+    ("150204", (date(2023, 2, 10), date(2024, 3, 20))),
+]
+
+
+@PATHS
+@pytest.mark.parametrize(("region", "period"), PARENTS, ids=[p[0] for p in PARENTS])
+@pytest.mark.parametrize("by", ["child", "center", "source", "category", "level", "month"])
+def test_groups_add_up_to_the_parent(metrics, demo_engine, region, period, by, use_rollups):
+    parent = metrics.kpis(demo_engine, region, *period, use_rollups=use_rollups)
+    rows = metrics.breakdown(demo_engine, region, *period, by, use_rollups=use_rollups)
+    for key in COUNT_KEYS:
+        assert sum(row[key] for row in rows) == parent[key], key
+    if by != "month":
+        assert sum(row["open"] for row in rows) == parent["open"]
+        assert sum(row["overdue_open"] for row in rows) == parent["overdue_open"]
+
+
+def test_township_children_add_up(metrics, demo_engine):
+    """A township's villages; and a village's grids plus its cases without a grid."""
+    township = "150203001"
+    parent = metrics.kpis(demo_engine, township, *YEAR_2024)
+    villages = metrics.breakdown(demo_engine, township, *YEAR_2024, "child")
+    assert sum(v["accepted"] for v in villages) == parent["accepted"]
+    village = max(villages, key=lambda v: v["accepted"])["key"]
+    whole = metrics.kpis(demo_engine, village, *YEAR_2024)
+    grids = metrics.breakdown(demo_engine, village, *YEAR_2024, "child")
+    in_grids = sum(g["accepted"] for g in grids if g["key"])
+    assert in_grids <= whole["accepted"]
+    assert sum(g["accepted"] for g in grids) == whole["accepted"]
