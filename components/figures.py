@@ -334,7 +334,7 @@ def create_level_donut(
             sort=False,
             direction="clockwise",
             marker={"colors": [LEVEL_COLORS[level] for level in levels]},
-            textinfo="percent",
+            texttemplate="%{percent:.2%}",
             hovertemplate="%{label}: %{value:,} (%{percent})<extra></extra>",
         )
     )
@@ -381,7 +381,7 @@ def create_share_bar(
             orientation="h",
             marker_color=color,
             customdata=[k for k, _v in items],
-            text=[f"{v:,} ({v / total * 100:.1f}%)" for v in values],
+            text=[f"{v:,} ({v / total * 100:.2f}%)" for v in values],
             textposition="auto",
             hovertemplate="%{y}: %{text}<extra></extra>",
         )

@@ -201,6 +201,9 @@ def filter_updates(
 def apply_filters(period, start_date, end_date, kind, source, level, kind_fixed, pathname, search):
     """Write the filter bar's state into the URL (the page re-renders from it)."""
     try:
+        import sys
+
+        print("APPLY", ctx.triggered_id, ctx.triggered, period, start_date, end_date, search, file=sys.stderr)
         updates = filter_updates(
             ctx.triggered_id, period, start_date, end_date, kind, source, level, bool(kind_fixed)
         )

@@ -24,6 +24,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy import String as SqlString
@@ -271,7 +272,13 @@ def _refresh(conn: Connection) -> int:
         last_month = date(last_event.year, last_event.month, 1)
         months = _months_between(first_month, last_month)
         conn.execute(insert(CalendarMonth), [{"month_start": m} for m in months])
+        # Fresh statistics, so the planner drives the join from the rollup rows
+        # (a stale estimate of an empty table makes PostgreSQL loop the other way).
+        for table in (RollupCohort, CalendarMonth):
+            conn.execute(text(f"ANALYZE {table.__tablename__}"))
         _open_snapshots(conn, last_month)
+    for table in (RollupOpen, RollupRepeat):
+        conn.execute(text(f"ANALYZE {table.__tablename__}"))
 
     return _bump_state(
         conn,

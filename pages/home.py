@@ -16,7 +16,6 @@ dash.register_page(
     title="指挥舱 · govdash",
     name="指挥舱",
     order=0,
-    redirect_from=["/region", "/region/"],
 )
 
 

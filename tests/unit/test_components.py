@@ -406,7 +406,7 @@ def test_source_bar_translates_sources_and_shows_shares():
     fig = F.create_source_bar({"grid_report": 60, "court_referral": 40}, lang="zh")
     (bar,) = fig.data
     assert list(bar.y) == ["诉调对接", "网格员上报"]
-    assert list(bar.text) == ["40 (40.0%)", "60 (60.0%)"]
+    assert list(bar.text) == ["40 (40.00%)", "60 (60.00%)"]
     english = F.create_source_bar({"grid_report": 1}, lang="en")
     assert list(english.data[0].y) == ["Grid member report"]
 

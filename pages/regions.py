@@ -1,0 +1,17 @@
+"""/region (no code): the region view of the top region, or of ?region=CODE."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+
+from pages._common import safe_page
+from pages._region_view import render_region
+
+dash.register_page(__name__, path="/region", title="区域态势 · govdash", name="区域总览", order=2)
+
+
+@safe_page
+def layout(**params: Any):
+    return render_region(None, params)
