@@ -20,6 +20,11 @@ from .i18n import t
 from .url_state import KINDS, PRESETS, SOURCES, WARNING_LEVELS, Filters
 
 URL_ID = "url"  # the shell's dcc.Location (refresh="callback-nav")
+# Each page carries its own dcc.Location for the callbacks that change the URL: a
+# callback whose output is already on the page but whose inputs arrive with a new
+# page would run on every render (Dash ignores prevent_initial_call then).
+PAGE_URL_ID = "page-url"
+FILTER_URL_ID = "filter-url"
 PERIOD_ID = "filter-period"
 DATES_ID = "filter-dates"
 KIND_ID = "filter-kind"
@@ -35,6 +40,11 @@ def _options(prefix: str, values: tuple[str, ...], lang: str) -> list[dict[str, 
     return [{"label": t("filter.all", lang), "value": ALL}] + [
         {"label": t(f"{prefix}.{value}", lang), "value": value} for value in values
     ]
+
+
+def create_page_location() -> dcc.Location:
+    """The page's own dcc.Location: drill-down callbacks write the next URL to it."""
+    return dcc.Location(id=PAGE_URL_ID, refresh="callback-nav")
 
 
 def create_filter_bar(
@@ -133,7 +143,10 @@ def create_filter_bar(
             "gd-w-level",
         )
     )
-    children: list[Any] = [html.Div(fields, className="gd-filter-fields")]
+    children: list[Any] = [
+        dcc.Location(id=FILTER_URL_ID, refresh="callback-nav"),
+        html.Div(fields, className="gd-filter-fields"),
+    ]
     if filters.problems:
         children.append(
             dbc.Alert(
@@ -186,7 +199,7 @@ def filter_updates(
 
 
 @callback(
-    Output(URL_ID, "href", allow_duplicate=True),
+    Output(FILTER_URL_ID, "href"),
     Input(PERIOD_ID, "value"),
     Input(DATES_ID, "start_date"),
     Input(DATES_ID, "end_date"),
@@ -194,16 +207,13 @@ def filter_updates(
     Input(SOURCE_ID, "value"),
     Input(LEVEL_ID, "value"),
     State(KIND_ID, "disabled"),
-    State(URL_ID, "pathname"),
-    State(URL_ID, "search"),
+    State(FILTER_URL_ID, "pathname"),
+    State(FILTER_URL_ID, "search"),
     prevent_initial_call=True,
 )
 def apply_filters(period, start_date, end_date, kind, source, level, kind_fixed, pathname, search):
     """Write the filter bar's state into the URL (the page re-renders from it)."""
     try:
-        import sys
-
-        print("APPLY", ctx.triggered_id, ctx.triggered, period, start_date, end_date, search, file=sys.stderr)
         updates = filter_updates(
             ctx.triggered_id, period, start_date, end_date, kind, source, level, bool(kind_fixed)
         )

@@ -26,7 +26,8 @@ from components.figures import (
     create_trend_figure,
 )
 from components.filters import (
-    URL_ID,
+    PAGE_URL_ID,
+    create_page_location,
     merge_query,
     params_from_search,
     relative_path,
@@ -120,7 +121,7 @@ def render_region(code: str | None, params: dict[str, Any], *, cockpit: bool = F
         lang=lang,
         as_of=str(meta.get("as_of", ""))[:10],
     )
-    body: list[Any] = [header, tiles]
+    body: list[Any] = [create_page_location(), header, tiles]
     if not figures.get("accepted") and not figures.get("open"):
         body.append(create_no_data(lang))
         return html.Div(body, className="gd-page", id="region-page", **{"data-region": code})
@@ -328,10 +329,10 @@ def _grid_cases_card(code: str, filters: Filters) -> dbc.Card:
 
 # ------------------------------------------------------------------ drill-down
 @callback(
-    Output(URL_ID, "href", allow_duplicate=True),
+    Output(PAGE_URL_ID, "href", allow_duplicate=True),
     Input(RANK_BAR_ID, "clickData"),
     Input(CHILDREN_ID, "clickData"),
-    State(URL_ID, "search"),
+    State(PAGE_URL_ID, "search"),
     prevent_initial_call=True,
 )
 def drill_down(bar_click, children_click, search):
@@ -348,10 +349,10 @@ def drill_down(bar_click, children_click, search):
 
 
 @callback(
-    Output(URL_ID, "href", allow_duplicate=True),
+    Output(PAGE_URL_ID, "href", allow_duplicate=True),
     Input(LEVELS_ID, "clickData"),
-    State(URL_ID, "pathname"),
-    State(URL_ID, "search"),
+    State(PAGE_URL_ID, "pathname"),
+    State(PAGE_URL_ID, "search"),
     prevent_initial_call=True,
 )
 def drill_through_level(click, pathname, search):

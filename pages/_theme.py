@@ -11,7 +11,7 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, html, no_update
 
-from components.filters import URL_ID
+from components.filters import PAGE_URL_ID, create_page_location
 from components.formatting import period_label
 from components.graph import create_chart_card
 from components.i18n import t
@@ -59,7 +59,12 @@ def theme(params: dict[str, Any], path: str) -> Theme:
 
 
 def header(th: Theme, title_key: str, meta: dict | None = None, *, fixed_kind: str | None = None):
+    """The page's title, breadcrumb and filter bar (and its own URL location)."""
     crumbs = breadcrumb_for(th.code, th.filters, th.unit_href)
+    return html.Div([create_page_location(), _header(th, title_key, meta, crumbs, fixed_kind)])
+
+
+def _header(th: Theme, title_key: str, meta, crumbs, fixed_kind):
     return page_header(th.title(title_key), th.filters, crumbs, meta, {"fixed_kind": fixed_kind})
 
 
@@ -91,9 +96,9 @@ def register_unit_drill(path: str, graph_ids: Sequence[str]) -> None:
 
 def _register_one(path: str, graph_id: str) -> None:
     @callback(
-        Output(URL_ID, "href", allow_duplicate=True),
+        Output(PAGE_URL_ID, "href", allow_duplicate=True),
         Input(graph_id, "clickData"),
-        State(URL_ID, "search"),
+        State(PAGE_URL_ID, "search"),
         prevent_initial_call=True,
     )
     def drill(click, search):

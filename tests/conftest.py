@@ -209,12 +209,21 @@ DEMO_UNTIL = datetime(2026, 6, 30, 18, 0, 0)
 
 @pytest.fixture(scope="session")
 def demo_engine(tmp_path_factory) -> Iterator[Engine]:
-    """The Baotou demo at the default scale, built once per session (about a minute)."""
+    """The Baotou demo at the default scale, built once per test run (about a minute):
+    xdist workers share one file, the first one builds it under a lock."""
+    import fcntl
+
     from data_access.demo import load_demo
 
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite'}")
-    summary = load_demo(engine, progress=False, until=DEMO_UNTIL)
-    assert summary["skipped"] is False
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the directory all workers of this run share
+    path = shared / "demo-default.sqlite"
+    with open(shared / "demo-default.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        engine = make_engine(f"sqlite:///{path}")
+        load_demo(engine, progress=False, until=DEMO_UNTIL)  # a second caller skips
+        fcntl.flock(lock, fcntl.LOCK_UN)
     yield engine
     engine.dispose()
 
