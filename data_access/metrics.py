@@ -708,7 +708,11 @@ def kpis(
         )
         strict = _strict(strict_satisfaction)
         plan = _plan(q, state, use_rollups, None)
-        if plan.rollup_months is None:
+        mixes_from_rollups = all(
+            _plan(q, state, use_rollups, dim).rollup_months is not None
+            for dim in ("level", "source", "category")
+        )
+        if plan.rollup_months is None or not mixes_from_rollups:
             # Straight from the cases table: one grouped scan gives every total and mix.
             mix: GroupedSums = {}
             for window in plan.straight:
