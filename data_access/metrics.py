@@ -715,7 +715,8 @@ def kpis(
         if plan.rollup_months is None or not mixes_from_rollups:
             # Straight from the cases table: one grouped scan gives every total and mix.
             mix: GroupedSums = {}
-            for window in plan.straight:
+            windows = plan.straight if plan.rollup_months is None else ((q.start, q.end),)
+            for window in windows:
                 for key, by_kind in _cohort_straight(conn, q, "mix", window).items():
                     for kind_name, values in by_kind.items():
                         _add(mix, key, kind_name, values)
