@@ -7,6 +7,8 @@ govdash/data.py. Bootstrap's CSS is served from assets/vendor/ (no CDN).
 
 from __future__ import annotations
 
+import importlib.util
+
 import dash
 from dash import Input, Output, State
 
@@ -27,6 +29,9 @@ app = dash.Dash(
     use_pages=True,
     pages_folder="pages",
     serve_locally=True,
+    # gzip every response when flask-compress is installed (plotly.min.js: 4.8 MB
+    # -> 1.5 MB); otherwise leave compression to the reverse proxy.
+    compress=importlib.util.find_spec("flask_compress") is not None,
     # Bootstrap is linked explicitly (below) so it loads before the app's own CSS.
     assets_ignore=r"^bootstrap\.min\.css$",
     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],

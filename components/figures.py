@@ -26,6 +26,7 @@ from .templates import (
 )
 
 WARNING_LEVELS = ("red", "orange", "yellow", "green")
+NO_KEY = "__none__"  # node id of a row without a code (a village's cases not in a grid)
 Rows = Sequence[Mapping[str, Any]]
 
 
@@ -212,7 +213,7 @@ def create_treemap(
     root_id = "__root__"
     fig = go.Figure(
         go.Treemap(
-            ids=[root_id] + [str(r["key"]) for r in usable],
+            ids=[root_id] + [str(r["key"]) or NO_KEY for r in usable],
             labels=[root_name or " "] + [str(r.get("name") or r["key"]) for r in usable],
             parents=[""] + [root_id] * len(usable),
             values=[0] + [r[value_key] for r in usable],
@@ -458,9 +459,9 @@ def create_center_load_bar(
         x=in_time,
         y=names,
         orientation="h",
-        name=t("metric.open", lang),
+        name=t("fig.open_in_time", lang),
         marker_color=SECONDARY,
-        hovertemplate=f"%{{y}}<br>{t('metric.open', lang)}: %{{x:,}}<extra></extra>",
+        hovertemplate=f"%{{y}}<br>{t('fig.open_in_time', lang)}: %{{x:,}}<extra></extra>",
     )
     fig.add_bar(
         x=overdue,

@@ -13,6 +13,8 @@ DASH = "—"
 LOWER_IS_BETTER = frozenset(
     {"overdue_open", "repeat_petitions", "repeat_petition_rate", "open", "open_per_staff"}
 )
+# Plain ratios (not percentages), shown with two decimals.
+RATIO_KEYS = frozenset({"open_per_staff", "score"})
 # Metrics where a change is neither good nor bad (volumes).
 NEUTRAL = frozenset({"accepted", "petitions", "closed", "rated"})
 
@@ -41,6 +43,8 @@ def format_value(key: str, value: Any) -> str:
         return DASH
     if is_rate(key):
         return format_rate(value)
+    if key in RATIO_KEYS:
+        return f"{value:,.2f}"
     return format_count(value)
 
 

@@ -7,8 +7,8 @@ Lookup order for the children of region CODE:
 2. the bundled ``assets/baotou_districts.geojson`` for the districts of 包头市 (150200).
 
 Without a file the page draws a treemap of the children instead. Files are read
-once per process; coordinates are rounded to 5 decimals (about 1 m) to keep pages
-light.
+once per process; coordinates are rounded to 4 decimals and points closer than
+TOLERANCE dropped, to keep pages light.
 """
 
 from __future__ import annotations
@@ -21,6 +21,9 @@ from typing import Any
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
 GEO_DIR = ASSETS_DIR / "geo"
 BUNDLED = {"150200": ASSETS_DIR / "baotou_districts.geojson"}
+# Points closer than this (degrees, about 200 m) are dropped: far below a pixel of a
+# city-wide map, and it keeps the page light.
+TOLERANCE = 0.002
 
 
 def geojson_path(parent_code: str, geo_dir: Path | None = None) -> Path | None:
@@ -38,6 +41,27 @@ def _round(coords: Any, digits: int) -> Any:
     if coords and isinstance(coords[0], int | float):
         return [round(float(c), digits) for c in coords]
     return [_round(c, digits) for c in coords]
+
+
+def _thin_ring(ring: list, tolerance: float) -> list:
+    """Drop points closer than `tolerance` degrees to the last kept one (a ring
+    keeps its closing point and at least four points)."""
+    if len(ring) <= 8:
+        return ring
+    kept = [ring[0]]
+    for point in ring[1:-1]:
+        last = kept[-1]
+        if max(abs(point[0] - last[0]), abs(point[1] - last[1])) >= tolerance:
+            kept.append(point)
+    kept.append(ring[-1])
+    return kept if len(kept) >= 4 else ring
+
+
+def _thin(coords: Any, tolerance: float) -> Any:
+    """Thin every ring of a (Multi)Polygon's coordinates."""
+    if coords and coords[0] and isinstance(coords[0][0], int | float):
+        return _thin_ring(coords, tolerance)
+    return [_thin(c, tolerance) for c in coords]
 
 
 @lru_cache(maxsize=64)
@@ -59,7 +83,7 @@ def _load(path: str, mtime: float) -> dict[str, Any] | None:
                 "properties": {"adcode": str(props["adcode"]), "name": props.get("name")},
                 "geometry": {
                     "type": geometry["type"],
-                    "coordinates": _round(geometry["coordinates"], 5),
+                    "coordinates": _thin(_round(geometry["coordinates"], 4), TOLERANCE),
                 },
             }
         )

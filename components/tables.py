@@ -37,7 +37,7 @@ def ranking_rows(
     out = []
     for row in rows:
         flat = {
-            "key": str(row["key"]),
+            "key": str(row["key"]) or "__none__",
             "name": row.get("name") or str(row["key"]),
             "href": hrefs.get(str(row["key"])),
             "rank": row.get("rank"),

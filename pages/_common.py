@@ -138,6 +138,12 @@ def safe_page(render: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def unit_rows(rows: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """breakdown/ranking rows by child with the village's "not in a grid" row (key "")
+    labelled in the page's language (copies: cached rows are never changed)."""
+    return [dict(r, name=t("rlevel.no_grid", lang)) if r.get("key") == "" else r for r in rows]
+
+
 def click_code(click_data: Mapping[str, Any] | None) -> str | None:
     """The region code behind a click on a bar (customdata), a map (location) or a
     treemap (id)."""

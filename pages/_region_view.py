@@ -52,6 +52,7 @@ from pages._common import (
     page_header,
     region_href,
     tile_hrefs,
+    unit_rows,
 )
 
 RANK_BAR_ID = "region-rank-bar"
@@ -231,11 +232,11 @@ def render_region(code: str | None, params: dict[str, Any], *, cockpit: bool = F
 def _children_section(code: str, scope, filters: Filters, period: str) -> list[Any]:
     lang = filters.lang
     kwargs = filters.metric_kwargs()
-    rows = data.ranking(code, filters.date_from, filters.date_to, **kwargs)
+    rows = unit_rows(data.ranking(code, filters.date_from, filters.date_to, **kwargs), lang)
     if not rows:
         return [dbc.Alert(t("page.children_none", lang), color="light", className="gd-state")]
     children_label = t(f"rlevel.children.{scope.level}", lang)
-    hrefs = {str(r["key"]): region_href(str(r["key"]), filters) for r in rows}
+    hrefs = {str(r["key"]): region_href(str(r["key"]), filters) for r in rows if r["key"]}
     geojson = load_geojson(code)
     footer = None
     if geojson is not None:

@@ -13,7 +13,7 @@ from components.i18n import t
 from components.kpi import create_kpi_row
 from components.states import create_no_data
 from govdash import data
-from pages._common import cases_href, safe_page, tile_hrefs
+from pages._common import cases_href, safe_page, tile_hrefs, unit_rows
 from pages._region_view import shift_year, statuses, trend_window
 from pages._theme import card, chart_row, header, register_unit_drill, theme, unit_height
 
@@ -87,7 +87,7 @@ def layout(**params: Any):
         )
     )
     if th.scope.child_level is not None:
-        units = data.breakdown(th.code, f.date_from, f.date_to, "child", **kwargs)
+        units = unit_rows(data.breakdown(th.code, f.date_from, f.date_to, "child", **kwargs), lang)
         sat_fig = create_unit_rate_bar(
             units,
             metric="satisfaction_rate",

@@ -502,3 +502,24 @@ def test_two_processes_share_cached_results_through_redis(app_module, demo_url, 
     )
     assert reader.returncode == 0, reader.stderr
     assert reader.stdout == writer.stdout
+
+
+# ------------------------------------------------------------------ data_access.grids
+def test_grid_activity_agrees_with_kpis(engine, codes):
+    from data_access.grids import grid_activity
+
+    start, end = date(2024, 1, 1), date(2024, 12, 31)
+    village = grid_activity(engine, codes["village"], start, end)
+    with engine.connect() as conn:
+        grids = conn.scalars(select(Grid.code).where(Grid.village_code == codes["village"])).all()
+    assert [g["code"] for g in village["grids"]] == sorted(grids)  # silent ones included
+    for grid in village["grids"]:
+        assert grid["accepted"] == kpis(engine, grid["code"], start, end)["accepted"]
+    assert [c["key"] for c in village["by_child"]] == sorted(grids)
+    township = grid_activity(engine, codes["township"], start, end, kind="dispute")
+    for child in township["by_child"]:
+        assert child["silent_grids"] == sum(
+            1 for g in township["grids"] if g["village_code"] == child["key"] and not g["accepted"]
+        )
+    city = grid_activity(engine, "150200", start, end)
+    assert sum(c["grids"] for c in city["by_child"]) == len(city["grids"])

@@ -125,6 +125,7 @@ def test_rates_have_two_decimals_and_none_is_a_dash():
     assert format_value("accepted", 4013) == "4,013"
     assert format_value("accepted", None) == "—"
     assert format_count(0) == "0"
+    assert format_value("open_per_staff", 1.0) == "1.00"
 
 
 def test_changes_in_pp_for_rates_and_percent_for_counts():
@@ -554,3 +555,15 @@ def test_cache_backend_follows_the_cache_url(tmp_path):
     assert cache_config("null")["CACHE_TYPE"] == "NullCache"
     with pytest.raises(ValueError):
         cache_config("memcached://x")
+
+
+def test_a_village_row_without_a_grid_is_not_a_link_and_not_an_empty_id():
+    rows = [
+        {"key": "150203001015001", "name": "第1网格", "accepted": 3, "score": 90.0},
+        {"key": "", "name": "未划入网格", "accepted": 2, "score": 80.0},
+    ]
+    tree = F.create_treemap(rows, root_name="某社区").data[0]
+    assert "" not in list(tree.ids) and "__none__" in list(tree.ids)
+    grid = create_ranking_table(rows, {"150203001015001": "/region/150203001015001"})
+    assert [r["href"] for r in grid.rowData] == ["/region/150203001015001", None]
+    assert len({r["key"] for r in grid.rowData}) == 2 and "" not in {r["key"] for r in grid.rowData}
