@@ -259,8 +259,14 @@ class RollupCohort(Base):
     repeat_petitions: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (
+        # One scope's own rows: region first, then the periods.
         Index(
             "ix_rollup_cohort_lookup", "dim", "grain", "region_level", "region_code", "period_start"
+        ),
+        # A range of regions (every township of a city, for its centers): periods
+        # first, so only the period's rows are read.
+        Index(
+            "ix_rollup_cohort_period", "dim", "grain", "region_level", "period_start", "region_code"
         ),
     )
 
