@@ -1,8 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: ruff, then pytest (in parallel with pytest-xdist).
-#   PYTEST_WORKERS=N  xdist workers for the tests not marked e2e (default 2);
-#                     e2e (browser) tests then run serially. 0 or 1 = one plain
-#                     pytest run of everything (use this when selecting with -m)
+#   PYTEST_WORKERS=N  xdist workers (default 2); 0 or 1 = one plain pytest run
 #   PYTEST_ADDOPTS=.. extra pytest arguments, read by pytest itself
 #                     (e.g. PYTEST_ADDOPTS='-x -k kpis')
 # Both steps always run; the exit status is non-zero if either failed.
@@ -30,24 +28,11 @@ ruff_rc=$?
 pytest=("$VENV/bin/pytest" --headless tests)
 workers="${PYTEST_WORKERS:-2}"
 if [ "$workers" -gt 1 ] 2>/dev/null; then
-    # Browser tests run serially: every xdist worker's dash_duo serves on the same
-    # ports (58050, 58051, ...), so in parallel one worker's browser can land on
-    # the other worker's app.
-    say "pytest -n $workers -m 'not e2e' tests ${PYTEST_ADDOPTS:+(PYTEST_ADDOPTS=$PYTEST_ADDOPTS)}"
-    "${pytest[@]}" -n "$workers" -m 'not e2e'
-    rc_par=$?
-    say "pytest -m e2e tests (browser tests, one at a time)"
-    "${pytest[@]}" -m e2e
-    rc_e2e=$?
-    if [ "$rc_par" -eq 5 ] && [ "$rc_e2e" -eq 5 ]; then
-        pytest_rc=5
-    elif [ "$rc_par" -ne 0 ] && [ "$rc_par" -ne 5 ]; then
-        pytest_rc=$rc_par
-    elif [ "$rc_e2e" -ne 0 ] && [ "$rc_e2e" -ne 5 ]; then
-        pytest_rc=$rc_e2e
-    else
-        pytest_rc=0  # one of the two selections may be empty, not both
-    fi
+    # Browser tests run in parallel too: tests/conftest.py gives every xdist worker
+    # its own dash[testing] port range.
+    say "pytest -n $workers tests ${PYTEST_ADDOPTS:+(PYTEST_ADDOPTS=$PYTEST_ADDOPTS)}"
+    "${pytest[@]}" -n "$workers"
+    pytest_rc=$?
 else
     say "pytest tests ${PYTEST_ADDOPTS:+(PYTEST_ADDOPTS=$PYTEST_ADDOPTS)}"
     "${pytest[@]}"

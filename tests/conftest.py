@@ -25,10 +25,9 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from datetime import datetime
 
 import pytest
-from fixtures import CASES, CENTERS, GRIDS, REGIONS, load_fixture
+from fixtures import CASES, CENTERS, DEMO_UNTIL, GRIDS, REGIONS, load_fixture
 from oracle import Oracle
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
@@ -202,9 +201,6 @@ def fixture_engine(request) -> Engine:
     """The fixture database (loaded and rolled up once per session) on each engine."""
     name = "sqlite_fixture_engine" if request.param == "sqlite" else "pg_fixture_engine"
     return request.getfixturevalue(name)
-
-
-DEMO_UNTIL = datetime(2026, 6, 30, 18, 0, 0)
 
 
 @pytest.fixture(scope="session")

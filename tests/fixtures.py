@@ -264,6 +264,10 @@ CATEGORIES = ("邻里纠纷", "婚姻家庭", "劳动争议", "物业纠纷", "�
 WARNING_LEVELS = ("red", "orange", "yellow", "green")
 
 
+# The end of the demo data the tests build (fixed, so figures don't move with today).
+DEMO_UNTIL = datetime(2026, 6, 30, 18, 0, 0)
+
+
 def dt(text_value: str) -> datetime:
     """'YYYY-MM-DD HH:MM:SS' (or 'YYYY-MM-DD HH:MM') → naive datetime."""
     fmt = "%Y-%m-%d %H:%M:%S" if text_value.count(":") == 2 else "%Y-%m-%d %H:%M"

@@ -13,6 +13,7 @@ Run with `pytest --headless -m e2e` (scripts/test.sh does).
 
 from __future__ import annotations
 
+import shutil
 import time
 from datetime import date
 from pathlib import Path
@@ -32,6 +33,7 @@ from sqlalchemy.engine import make_url
 from components.formatting import format_value
 from data_access.engine import make_engine
 from data_access.metrics import kpis
+from data_access.settings import get_settings
 
 pytestmark = pytest.mark.e2e
 
@@ -307,8 +309,14 @@ def test_click_path_city_to_grid(dash_duo, dashboard_app, dashboard_db_url, free
 
 
 # ------------------------------------------------------------------ database outage
-def test_database_going_away_and_coming_back(dash_duo, dashboard_app, dashboard_db_url, free_port):
-    path = Path(make_url(dashboard_db_url).database)
+def test_database_going_away_and_coming_back(
+    dash_duo, dashboard_app, dashboard_db_url, free_port, tmp_path, monkeypatch
+):
+    # A private copy: the shared demo file stays in place for tests running beside this one.
+    path = tmp_path / "private-demo.sqlite"
+    shutil.copyfile(make_url(dashboard_db_url).database, path)
+    monkeypatch.setenv("GOVDASH_DATABASE_URL", f"sqlite:///{path}")
+    get_settings.cache_clear()
     away = path.with_name(path.name + ".away")
     base = start(dash_duo, dashboard_app, free_port)
     dash_duo.driver.get(base + "/region/150204?from=2023-01-01&to=2023-12-31")

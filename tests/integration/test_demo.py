@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 import numpy as np
 import pytest
-from conftest import DEMO_UNTIL as UNTIL
+from fixtures import DEMO_UNTIL as UNTIL
 from sqlalchemy import Engine, text
 
 from data_access.bulk import check_violations
