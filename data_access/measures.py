@@ -29,6 +29,21 @@ MEASURES = (
     "village_contained",
     "township_contained",
     "repeat_petitions",
+    "petitions",
+    "petitions_closed",
+)
+
+
+# The measures that count closed cases (each has a condition in closed_conditions).
+CLOSED_MEASURES = (
+    "closed",
+    "resolved",
+    "on_time",
+    "rated",
+    "satisfied",
+    "satisfied_strict",
+    "village_contained",
+    "township_contained",
 )
 
 

@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 
 from .measures import (
+    CLOSED_MEASURES,
     MEASURES,
     accepted_population,
     closed_by,
@@ -247,17 +248,20 @@ def _rollups_answer(q: Query, group: str | None) -> bool:
 
 # --------------------------------------------------------------------- cohort sums
 Sums = dict[str, int]
-GroupedSums = dict[Any, dict[str, Sums]]  # group key -> kind -> measure sums
+GroupedSums = dict[Any, Sums]  # group key -> measure sums
 
 
 def _empty_sums() -> Sums:
     return dict.fromkeys(MEASURES, 0)
 
 
-def _add(into: GroupedSums, key: Any, kind: str, values: dict[str, int]) -> None:
-    sums = into.setdefault(key, {}).setdefault(kind, _empty_sums())
-    for name, value in values.items():
-        sums[name] += int(value or 0)
+def _add(into: GroupedSums, key: Any, values: dict[str, int]) -> None:
+    sums = into.get(key)
+    if sums is None:
+        into[key] = {name: int(values[name] or 0) for name in MEASURES}
+        return
+    for name in MEASURES:
+        sums[name] += int(values[name] or 0)
 
 
 def _case_scope(scope: Scope):
@@ -304,17 +308,20 @@ def _cohort_straight(
         keys = [Case.warning_level, Case.source, Case.category]
     else:
         keys = [_case_group_key(q, group)]
-    conditions = closed_conditions(closed_by(q.as_of))
+    closed = closed_by(q.as_of)
+    conditions = closed_conditions(closed)
+    petition = Case.kind == "petition"
     query = (
         select(
             *(key.label(f"key{i}") for i, key in enumerate(keys)),
-            Case.kind,
             func.count().label("cases"),
-            *(count_if(conditions[m]).label(m) for m in MEASURES[1:-1]),
+            *(count_if(conditions[m]).label(m) for m in CLOSED_MEASURES),
             count_if(is_repeat_petition()).label("repeat_petitions"),
+            count_if(petition).label("petitions"),
+            count_if(and_(petition, closed)).label("petitions_closed"),
         )
         .where(*_case_filters(q), Case.accepted_at.between(*window))
-        .group_by(*keys, Case.kind)
+        .group_by(*keys)
     )
     out: GroupedSums = {}
     for row in conn.execute(query).mappings():
@@ -322,7 +329,7 @@ def _cohort_straight(
             key = (row["key0"], row["key1"], row["key2"])
         else:
             key = _normalize_key(group, row["key0"])
-        _add(out, key, row["kind"], {m: row[m] for m in MEASURES})
+        _add(out, key, row)
     return out
 
 
@@ -373,8 +380,10 @@ def _cohort_rollup(
     as_of_month = _month_first(q.as_of.date())
     closed = and_(r.c.close_month.is_not(None), r.c.close_month <= as_of_month)
 
-    def closed_sum(column):
-        return func.coalesce(func.sum(case((closed, column), else_=0)), 0)
+    def closed_sum(column, condition=closed):
+        return func.coalesce(func.sum(case((condition, column), else_=0)), 0)
+
+    petition = r.c.kind == "petition"
 
     if group is None:
         key = literal("")
@@ -424,21 +433,18 @@ def _cohort_rollup(
         query = (
             select(
                 key.label("key"),
-                r.c.kind,
                 func.sum(r.c.cases).label("cases"),
                 closed_sum(r.c.cases).label("closed"),
-                *(
-                    closed_sum(r.c[m]).label(m)
-                    for m in MEASURES
-                    if m not in ("cases", "closed", "repeat_petitions")
-                ),
+                *(closed_sum(r.c[m]).label(m) for m in CLOSED_MEASURES if m != "closed"),
                 func.sum(r.c.repeat_petitions).label("repeat_petitions"),
+                closed_sum(r.c.cases, petition).label("petitions"),
+                closed_sum(r.c.cases, and_(petition, closed)).label("petitions_closed"),
             )
             .where(grain_cond, *base, period_cond)
-            .group_by(key, r.c.kind)
+            .group_by(key)
         )
         for row in conn.execute(query).mappings():
-            _add(out, _normalize_key(group, row["key"]), row["kind"], {m: row[m] for m in MEASURES})
+            _add(out, _normalize_key(group, row["key"]), row)
     return out
 
 
@@ -456,16 +462,17 @@ def cohort_sums(
     conn: Connection, q: Query, group: str | None, state: State | None, use_rollups: bool | None
 ) -> GroupedSums:
     plan = _plan(q, state, use_rollups, group)
-    out: GroupedSums = {}
     parts = []
     if plan.rollup_months is not None:
         parts.append(_cohort_rollup(conn, q, group, plan.rollup_months, state))
     for window in plan.straight:
         parts.append(_cohort_straight(conn, q, group, window))
+    if len(parts) == 1:
+        return parts[0]
+    out: GroupedSums = {}
     for part in parts:
-        for key, by_kind in part.items():
-            for kind, sums in by_kind.items():
-                _add(out, key, kind, sums)
+        for key, sums in part.items():
+            _add(out, key, sums)
     return out
 
 
@@ -628,13 +635,9 @@ def _ratio(numerator: int, denominator: int) -> float | None:
     return numerator / denominator if denominator else None
 
 
-def derive(by_kind: dict[str, Sums], strict_satisfaction: bool = False) -> dict[str, Any]:
-    """The METRICS.md period metrics from measure sums per kind."""
-    total = _empty_sums()
-    for sums in by_kind.values():
-        for name in MEASURES:
-            total[name] += sums[name]
-    petition = by_kind.get("petition", _empty_sums())
+def derive(total: Sums | None, strict_satisfaction: bool = False) -> dict[str, Any]:
+    """The METRICS.md period metrics from measure sums."""
+    total = total or _empty_sums()
     accepted, closed = total["cases"], total["closed"]
     satisfied = total["satisfied_strict"] if strict_satisfaction else total["satisfied"]
     return {
@@ -650,11 +653,11 @@ def derive(by_kind: dict[str, Sums], strict_satisfaction: bool = False) -> dict[
         "satisfied": satisfied,
         "satisfaction_rate": _ratio(satisfied, total["rated"]),
         "rating_participation": _ratio(total["rated"], closed),
-        "petitions": petition["cases"],
-        "petitions_closed": petition["closed"],
-        "petition_closure_rate": _ratio(petition["closed"], petition["cases"]),
+        "petitions": total["petitions"],
+        "petitions_closed": total["petitions_closed"],
+        "petition_closure_rate": _ratio(total["petitions_closed"], total["petitions"]),
         "repeat_petitions": total["repeat_petitions"],
-        "repeat_petition_rate": _ratio(total["repeat_petitions"], petition["cases"]),
+        "repeat_petition_rate": _ratio(total["repeat_petitions"], total["petitions"]),
         "village_contained": total["village_contained"],
         "village_contained_rate": _ratio(total["village_contained"], closed),
         "township_contained": total["township_contained"],
@@ -717,28 +720,25 @@ def kpis(
             mix: GroupedSums = {}
             windows = plan.straight if plan.rollup_months is None else ((q.start, q.end),)
             for window in windows:
-                for key, by_kind in _cohort_straight(conn, q, "mix", window).items():
-                    for kind_name, values in by_kind.items():
-                        _add(mix, key, kind_name, values)
-            sums: dict[str, Sums] = {}
+                for key, values in _cohort_straight(conn, q, "mix", window).items():
+                    _add(mix, key, values)
+            sums = _empty_sums()
             mixes: dict[str, dict[str, int]] = {"level": {}, "source": {}, "category": {}}
-            for (level, case_source, case_category), by_kind in mix.items():
-                for kind_name, values in by_kind.items():
-                    total = sums.setdefault(kind_name, _empty_sums())
-                    for name in MEASURES:
-                        total[name] += values[name]
-                    for dim, value in (
-                        ("level", level),
-                        ("source", case_source),
-                        ("category", case_category),
-                    ):
-                        mixes[dim][value] = mixes[dim].get(value, 0) + values["cases"]
+            for (level, case_source, case_category), values in mix.items():
+                for name in MEASURES:
+                    sums[name] += values[name]
+                for dim, value in (
+                    ("level", level),
+                    ("source", case_source),
+                    ("category", case_category),
+                ):
+                    mixes[dim][value] = mixes[dim].get(value, 0) + values["cases"]
         else:
-            sums = cohort_sums(conn, q, None, state, use_rollups).get("", {})
+            sums = cohort_sums(conn, q, None, state, use_rollups).get("")
             mixes = {
                 dim: {
-                    key: sum(s["cases"] for s in by_kind.values())
-                    for key, by_kind in cohort_sums(conn, q, dim, state, use_rollups).items()
+                    key: values["cases"]
+                    for key, values in cohort_sums(conn, q, dim, state, use_rollups).items()
                 }
                 for dim in ("level", "source", "category")
             }
@@ -843,7 +843,7 @@ def breakdown(
         rows = []
         for key in keys:
             row = {"key": key, "name": _label(ref, by, key)}
-            row.update(derive(sums.get(key, {}), strict))
+            row.update(derive(sums.get(key), strict))
             if by != "month":
                 row["open"] = snapshot.get(key, {}).get("open", 0)
                 row["overdue_open"] = snapshot.get(key, {}).get("overdue_open", 0)
@@ -882,7 +882,7 @@ def _breakdown_keys(
         return ordered + sorted(keys - set(SOURCES))
     if by == "center":
         return sorted(keys)
-    return sorted(keys, key=lambda k: (-sum(s["cases"] for s in sums.get(k, {}).values()), str(k)))
+    return sorted(keys, key=lambda k: (-(sums.get(k) or {}).get("cases", 0), str(k)))
 
 
 def _label(ref: Reference, by: str, key: Any) -> str:

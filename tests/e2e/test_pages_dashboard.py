@@ -50,7 +50,7 @@ PAGES = [
 ]
 
 
-def wait(dash_duo, condition, timeout: int = 25):
+def wait(dash_duo, condition, timeout: int = 45):
     return WebDriverWait(
         dash_duo.driver,
         timeout,
