@@ -49,7 +49,7 @@ from .labels import (
 from .labels import LIST_STATUSES as _LIST_STATUS_TABLE
 from .masking import mask_name, mask_phone, scrub_text
 from .measures import closed_by, closed_conditions, is_repeat_petition
-from .metrics import Query, _case_filters, _connect, _open_conditions, _strict, make_query
+from .metrics import Query, _case_filters, _connect, _open_conditions, _strict, resolve_query
 from .models import EXCLUDED_STATUSES, Case, CaseEvent, Center, Region
 from .reference import Reference, load_reference
 from .regions import UnknownRegion
@@ -261,20 +261,10 @@ def _resolve(
             center_id = int(center_id)
         except (TypeError, ValueError):
             raise ValueError(f"not a center id: {center_id!r}") from None
-    state = read_state(conn)
-    ref = load_reference(conn, state)
-    q = make_query(
-        ref,
-        region,
-        date_from,
-        date_to,
-        as_of,
-        kind=kind,
-        source=source,
-        warning_level=warning_level,
-        category=category,
-        now=now,
-    )
+    state, ref, q = resolve_query(
+        conn, region, date_from, date_to, as_of, kind=kind, source=source,
+        warning_level=warning_level, category=category, now=now,
+    )  # fmt: skip
     return _Resolved(q, status, center_id, state, ref, _strict(strict_satisfaction))
 
 

@@ -10,10 +10,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, func, select
 
 from .measures import accepted_population
-from .metrics import _connect, make_query
+from .metrics import _connect, resolve_query
 from .models import Case, Grid
-from .reference import load_reference
-from .rollups import read_state
 
 __all__ = ["grid_activity"]
 
@@ -38,19 +36,10 @@ def grid_activity(
     children in code order (for a village the children are its grids).
     """
     with _connect(bind) as conn:
-        state = read_state(conn)
-        ref = load_reference(conn, state)
-        q = make_query(
-            ref,
-            region,
-            date_from,
-            date_to,
-            as_of,
-            kind=kind,
-            source=source,
-            warning_level=warning_level,
-            now=now,
-        )
+        state, ref, q = resolve_query(
+            conn, region, date_from, date_to, as_of, kind=kind, source=source,
+            warning_level=warning_level, now=now,
+        )  # fmt: skip
         scope = q.scope
         if scope.level == "grid":
             grid_filter = Grid.code == scope.code

@@ -170,6 +170,30 @@ def make_query(
     return Query(scope, date_from, date_to, resolved_as_of, kind, source, warning_level, category)
 
 
+def resolve_query(
+    conn: Connection,
+    region: str,
+    date_from: date,
+    date_to: date,
+    as_of: datetime | date | None = None,
+    *,
+    kind: str | None = None,
+    source: str | None = None,
+    warning_level: str | None = None,
+    category: str | None = None,
+    now: datetime | None = None,
+) -> tuple[State | None, Reference, Query]:
+    """The data state, the reference data and the validated question: the first step
+    of every public data function."""
+    state = read_state(conn)
+    ref = load_reference(conn, state)
+    q = make_query(
+        ref, region, date_from, date_to, as_of, kind=kind, source=source,
+        warning_level=warning_level, category=category, now=now,
+    )  # fmt: skip
+    return state, ref, q
+
+
 # --------------------------------------------------------------------- months
 def _month_first(day: date) -> date:
     return day.replace(day=1)
@@ -695,20 +719,10 @@ def kpis(
 ) -> dict[str, Any]:
     """All METRICS.md metrics for one scope, period and as_of."""
     with _connect(bind) as conn:
-        state = read_state(conn)
-        ref = load_reference(conn, state)
-        q = make_query(
-            ref,
-            region,
-            date_from,
-            date_to,
-            as_of,
-            kind=kind,
-            source=source,
-            warning_level=warning_level,
-            category=category,
-            now=now,
-        )
+        state, ref, q = resolve_query(
+            conn, region, date_from, date_to, as_of, kind=kind, source=source,
+            warning_level=warning_level, category=category, now=now,
+        )  # fmt: skip
         strict = _strict(strict_satisfaction)
         plan = _plan(q, state, use_rollups, None)
         mixes_from_rollups = all(
@@ -821,20 +835,10 @@ def breakdown(
         raise ValueError(f"unknown breakdown {by!r} (expected one of: {', '.join(GROUPS)})")
     strict = _strict(strict_satisfaction)
     with _connect(bind) as conn:
-        state = read_state(conn)
-        ref = load_reference(conn, state)
-        q = make_query(
-            ref,
-            region,
-            date_from,
-            date_to,
-            as_of,
-            kind=kind,
-            source=source,
-            warning_level=warning_level,
-            category=category,
-            now=now,
-        )
+        state, ref, q = resolve_query(
+            conn, region, date_from, date_to, as_of, kind=kind, source=source,
+            warning_level=warning_level, category=category, now=now,
+        )  # fmt: skip
         if by == "child" and q.scope.child_level is None:
             raise ValueError(f"{q.scope.code} is a grid: it has no child regions")
         sums = cohort_sums(conn, q, by, state, use_rollups)
