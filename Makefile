@@ -15,7 +15,7 @@ export PYTHON VENV PYTEST_WORKERS
 
 BIN := $(VENV)/bin
 
-.PHONY: help run test bench lint format clean install deps-run deps-test services db serve
+.PHONY: help run test bench bench-browser lint format clean install deps-run deps-test services db serve
 
 help: ## Show this help
 	@echo "govdash — dashboard for municipal social-governance centers (综治中心)"
@@ -34,6 +34,9 @@ test: install deps-test services ## Install (+ chromium, chromium-driver), run r
 
 bench: install ## Run the benchmarks (python -m bench.run, plus BENCH_ARGS)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+bench-browser: install deps-test ## Time region pages in headless chromium (python -m bench.browser, plus BENCH_ARGS)
+	$(BIN)/python -m bench.browser $(BENCH_ARGS)
 
 lint: install ## ruff check .
 	$(BIN)/ruff check .

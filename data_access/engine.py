@@ -45,16 +45,26 @@ def make_engine(url: str, *, create_dir: bool = True) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if parsed.get_backend_name() == "postgresql":
-        return create_engine(
+        engine = create_engine(
             url,
             pool_pre_ping=True,
             pool_size=5,
             max_overflow=5,
             connect_args={"connect_timeout": 5},
         )
+        event.listen(engine, "connect", _postgresql_settings)
+        return engine
     raise DatabaseUnavailable(
         f"unsupported database {parsed.get_backend_name()!r} (use sqlite or postgresql)"
     )
+
+
+def _postgresql_settings(dbapi_connection, _record) -> None:
+    # The dashboard's queries are many and short; JIT compiling one costs more (tens of
+    # ms at 10M cases) than it saves.
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET jit = off")
+    dbapi_connection.commit()
 
 
 @lru_cache(maxsize=8)

@@ -37,7 +37,15 @@ from .measures import (
     count_if,
     is_repeat_petition,
 )
-from .models import KINDS, SOURCES, WARNING_LEVELS, Case, RollupCohort, RollupOpen
+from .models import (
+    ALL_KINDS,
+    KINDS,
+    SOURCES,
+    WARNING_LEVELS,
+    Case,
+    RollupCohort,
+    RollupOpen,
+)
 from .reference import Reference, load_reference
 from .regions import Scope, UnknownRegion
 from .rollups import State, read_state
@@ -218,6 +226,10 @@ class Plan:
 
     rollup_months: tuple[date, date] | None  # first days of the first and last month
     straight: tuple[tuple[datetime, datetime], ...]  # accepted_at windows, inclusive
+    # as_of inside a month (before the data horizon): the rollups count as closed what
+    # closed before that month; the closures from the month's first moment to as_of
+    # (closed_at window, inclusive) are read from the cases table.
+    closing: tuple[datetime, datetime] | None = None
 
 
 def _plan(q: Query, state: State | None, use_rollups: bool | None, group: str | None) -> Plan:
@@ -227,9 +239,11 @@ def _plan(q: Query, state: State | None, use_rollups: bool | None, group: str | 
     if not _rollups_answer(q, group):
         return Plan(None, whole)
     # "Closed by as_of" reads the closing month: exact at a month end, or when as_of is
-    # past every closure in the data.
+    # past every closure in the data; otherwise the as_of month's closures up to as_of
+    # come from the cases table (a month of closures, not the whole period).
+    closing = None
     if not (_is_month_end(q.as_of) or q.as_of >= state.max_event_at):
-        return Plan(None, whole)
+        closing = (datetime.combine(_month_first(q.as_of.date()), time.min), q.as_of)
     start, end = q.start, q.end
     if end < start:
         return Plan(None, ())
@@ -249,7 +263,7 @@ def _plan(q: Query, state: State | None, use_rollups: bool | None, group: str | 
         straight.append((start, datetime.combine(first, time.min) - timedelta(seconds=1)))
     if not end_is_whole:
         straight.append((datetime.combine(_next_month(last), time.min), end))
-    return Plan((first, last), tuple(straight))
+    return Plan((first, last), tuple(straight), closing)
 
 
 def _rollups_answer(q: Query, group: str | None) -> bool:
@@ -279,13 +293,17 @@ def _empty_sums() -> Sums:
     return dict.fromkeys(MEASURES, 0)
 
 
-def _add(into: GroupedSums, key: Any, values: dict[str, int]) -> None:
+def _add(into: GroupedSums, key: Any, values: Iterable[int | None]) -> None:
+    """Add one row of measure values, given in MEASURES order, to the group `key`.
+
+    Rows are read as plain tuples: looking values up by name on ~1000 result rows
+    (every center of a city) cost more than the query itself."""
     sums = into.get(key)
     if sums is None:
-        into[key] = {name: int(values[name] or 0) for name in MEASURES}
+        into[key] = dict(zip(MEASURES, (int(v or 0) for v in values), strict=True))
         return
-    for name in MEASURES:
-        sums[name] += int(values[name] or 0)
+    for name, value in zip(MEASURES, values, strict=True):
+        sums[name] += int(value or 0)
 
 
 def _case_scope(scope: Scope):
@@ -324,7 +342,10 @@ def _case_group_key(q: Query, group: str | None):
 
 
 def _cohort_straight(
-    conn: Connection, q: Query, group: str | None, window: tuple[datetime, datetime]
+    conn: Connection,
+    q: Query,
+    group: str | None,
+    window: tuple[datetime, datetime],
 ) -> GroupedSums:
     """Measure sums straight from the cases table. `group="mix"` groups by
     (warning level, source, category) at once, so kpis needs one scan, not four."""
@@ -348,30 +369,32 @@ def _cohort_straight(
         .group_by(*keys)
     )
     out: GroupedSums = {}
-    for row in conn.execute(query).mappings():
-        if group == "mix":
-            key = (row["key0"], row["key1"], row["key2"])
-        else:
-            key = _normalize_key(group, row["key0"])
-        _add(out, key, row)
+    width = len(keys)
+    for row in conn.execute(query):
+        key = tuple(row[:width]) if group == "mix" else _normalize_key(group, row[0])
+        _add(out, key, row[width:])
     return out
 
 
-def _rollup_region_filter(table, q: Query, group: str | None) -> list:
+def _rollup_region_filter(table, q: Query, group: str | None, dialect: str) -> list:
     scope = q.scope
+    # A range of regions is read through the period-first index. SQLite's planner
+    # can't tell the two indexes apart and may walk every period of the range instead;
+    # `region_code || ''` keeps it off the region-first one.
+    region = table.c.region_code.concat("") if dialect == "sqlite" else table.c.region_code
     if group == "child":
         child_level = scope.child_level
         width = {"district": 6, "township": 9, "village": 12}[child_level]
         prefix = _prefix(scope)
         return [
             table.c.region_level == child_level,
-            table.c.region_code.between(prefix.ljust(width, "0"), prefix.ljust(width, "9")),
+            region.between(prefix.ljust(width, "0"), prefix.ljust(width, "9")),
         ]
     if group == "center" and scope.level != "township":
         prefix = _prefix(scope)
         return [
             table.c.region_level == "township",
-            table.c.region_code.between(prefix.ljust(9, "0"), prefix.ljust(9, "9")),
+            region.between(prefix.ljust(9, "0"), prefix.ljust(9, "9")),
         ]
     if group == "center":
         return [table.c.region_level == "township", table.c.region_code == scope.code]
@@ -395,19 +418,27 @@ def _rollup_dim(q: Query, group: str | None) -> tuple[str, str | None]:
 
 
 def _cohort_rollup(
-    conn: Connection, q: Query, group: str | None, months: tuple[date, date], state: State
+    conn: Connection,
+    q: Query,
+    group: str | None,
+    months: tuple[date, date],
+    state: State,
+    *,
+    inside_month: bool = False,
 ) -> GroupedSums:
     r = RollupCohort.__table__
     dim, dim_value = _rollup_dim(q, group)
     # Closed by as_of <=> closing month at or before as_of's month (as_of is a month
-    # end, or past every closure).
+    # end, or past every closure); with as_of inside its month, closing month before
+    # it (the rest is `_cohort_closing`'s).
     as_of_month = _month_first(q.as_of.date())
-    closed = and_(r.c.close_month.is_not(None), r.c.close_month <= as_of_month)
+    closed = and_(
+        r.c.close_month.is_not(None),
+        r.c.close_month < as_of_month if inside_month else r.c.close_month <= as_of_month,
+    )
 
     def closed_sum(column, condition=closed):
         return func.coalesce(func.sum(case((condition, column), else_=0)), 0)
-
-    petition = r.c.kind == "petition"
 
     if group is None:
         key = literal("")
@@ -418,40 +449,12 @@ def _cohort_rollup(
     else:
         key = r.c.dim_value
 
-    base = [r.c.dim == dim, *_rollup_region_filter(r, q, group)]
+    base = [r.c.dim == dim, *_rollup_region_filter(r, q, group, conn.dialect.name)]
     if dim_value is not None:
         base.append(r.c.dim_value == dim_value)
-    if q.kind:
-        base.append(r.c.kind == q.kind)
+    base.append(r.c.kind == (q.kind or ALL_KINDS))
 
-    first, last = months
-    selections = []
-    if group == "month":
-        selections.append((r.c.grain == "M", r.c.period_start.between(first, last)))
-    else:
-        # Whole calendar years from the year rows, the rest from month rows.
-        full_years = [
-            y
-            for y in range(first.year, last.year + 1)
-            if date(y, 1, 1) >= first and date(y, 12, 1) <= last
-        ]
-        if full_years:
-            selections.append(
-                (
-                    r.c.grain == "Y",
-                    r.c.period_start.between(date(full_years[0], 1, 1), date(full_years[-1], 1, 1)),
-                )
-            )
-            month_ranges = []
-            if first < date(full_years[0], 1, 1):
-                month_ranges.append((first, date(full_years[0] - 1, 12, 1)))
-            if last > date(full_years[-1], 12, 1):
-                month_ranges.append((date(full_years[-1] + 1, 1, 1), last))
-        else:
-            month_ranges = [(first, last)]
-        for low, high in month_ranges:
-            selections.append((r.c.grain == "M", r.c.period_start.between(low, high)))
-
+    selections = _period_selections(r, months, by_month=group == "month")
     out: GroupedSums = {}
     for grain_cond, period_cond in selections:
         query = (
@@ -461,15 +464,86 @@ def _cohort_rollup(
                 closed_sum(r.c.cases).label("closed"),
                 *(closed_sum(r.c[m]).label(m) for m in CLOSED_MEASURES if m != "closed"),
                 func.sum(r.c.repeat_petitions).label("repeat_petitions"),
-                closed_sum(r.c.cases, petition).label("petitions"),
-                closed_sum(r.c.cases, and_(petition, closed)).label("petitions_closed"),
+                func.sum(r.c.petitions).label("petitions"),
+                closed_sum(r.c.petitions).label("petitions_closed"),
             )
             .where(grain_cond, *base, period_cond)
             .group_by(key)
         )
-        for row in conn.execute(query).mappings():
-            _add(out, _normalize_key(group, row["key"]), row)
+        for key_value, *values in conn.execute(query):
+            _add(out, _normalize_key(group, key_value), values)
     return out
+
+
+def _period_selections(r, months: tuple[date, date], *, by_month: bool) -> list[tuple]:
+    """(grain, period) conditions covering the months: whole calendar years from the
+    year rows (unless grouping by month), the rest from month rows."""
+    first, last = months
+    if by_month:
+        return [(r.c.grain == "M", r.c.period_start.between(first, last))]
+    full_years = [
+        y
+        for y in range(first.year, last.year + 1)
+        if date(y, 1, 1) >= first and date(y, 12, 1) <= last
+    ]
+    if not full_years:
+        return [(r.c.grain == "M", r.c.period_start.between(first, last))]
+    selections = [
+        (
+            r.c.grain == "Y",
+            r.c.period_start.between(date(full_years[0], 1, 1), date(full_years[-1], 1, 1)),
+        )
+    ]
+    if first < date(full_years[0], 1, 1):
+        selections.append(
+            (r.c.grain == "M", r.c.period_start.between(first, date(full_years[0] - 1, 12, 1)))
+        )
+    if last > date(full_years[-1], 12, 1):
+        selections.append(
+            (r.c.grain == "M", r.c.period_start.between(date(full_years[-1] + 1, 1, 1), last))
+        )
+    return selections
+
+
+def _mix_rollup(conn: Connection, q: Query, months: tuple[date, date]) -> dict[str, dict[str, int]]:
+    """Accepted cases by warning level, source and category in one read (kpis' mixes:
+    counts only, no filter on a dimension)."""
+    r = RollupCohort.__table__
+    mixes: dict[str, dict[str, int]] = {"level": {}, "source": {}, "category": {}}
+    for grain_cond, period_cond in _period_selections(r, months, by_month=False):
+        query = (
+            select(r.c.dim, r.c.dim_value, func.sum(r.c.cases))
+            .where(
+                grain_cond,
+                r.c.dim.in_(tuple(mixes)),
+                *_rollup_region_filter(r, q, None, conn.dialect.name),
+                r.c.kind == (q.kind or ALL_KINDS),
+                period_cond,
+            )
+            .group_by(r.c.dim, r.c.dim_value)
+        )
+        for dim, value, count in conn.execute(query):
+            mixes[dim][value] = mixes[dim].get(value, 0) + int(count or 0)
+    return mixes
+
+
+def _mix_straight(
+    conn: Connection, q: Query, window: tuple[datetime, datetime]
+) -> dict[tuple[str, str, str], int]:
+    """Accepted cases by (warning level, source, category) from the cases table: counts
+    only, for a scope whose totals came from the rollups."""
+    keys = (Case.warning_level, Case.source, Case.category)
+    query = (
+        select(*keys, func.count())
+        .where(*_case_filters(q), Case.accepted_at.between(*window))
+        .group_by(*keys)
+    )
+    return {(level, source, category): int(n) for level, source, category, n in conn.execute(query)}
+
+
+def _add_mix(mixes: dict[str, dict[str, int]], key: tuple[str, str, str], count: int) -> None:
+    for dim, value in zip(("level", "source", "category"), key, strict=True):
+        mixes[dim][value] = mixes[dim].get(value, 0) + count
 
 
 def _normalize_key(group: str | None, key: Any) -> Any:
@@ -482,13 +556,67 @@ def _normalize_key(group: str | None, key: Any) -> Any:
     return key
 
 
+def _rollup_parts(
+    conn: Connection, q: Query, group: str | None, plan: Plan, state: State
+) -> list[GroupedSums]:
+    """Sums over the plan's whole months: the rollup rows, plus the closures inside
+    as_of's month when as_of lies inside one."""
+    parts = [
+        _cohort_rollup(
+            conn, q, group, plan.rollup_months, state, inside_month=plan.closing is not None
+        )
+    ]
+    if plan.closing is not None:
+        first, last = plan.rollup_months
+        accepted = (
+            datetime.combine(first, time.min),
+            datetime.combine(_next_month(last), time.min) - timedelta(seconds=1),
+        )
+        parts.append(_cohort_closing(conn, q, group, accepted, plan.closing))
+    return parts
+
+
+def _cohort_closing(
+    conn: Connection,
+    q: Query,
+    group: str | None,
+    accepted: tuple[datetime, datetime],
+    closing: tuple[datetime, datetime],
+) -> GroupedSums:
+    """The closed-case measures of the cohort cases accepted in `accepted` that closed
+    in `closing` (as_of's month up to as_of): what the rollup rows leave out when
+    as_of lies inside a month. Cohort counts (cases, petitions, repeats) are 0 here."""
+    key = _case_group_key(q, group)
+    conditions = closed_conditions(Case.closed_at.is_not(None))
+    query = (
+        select(
+            key,
+            literal(0),
+            *(count_if(conditions[m]) for m in CLOSED_MEASURES),
+            literal(0),
+            literal(0),
+            count_if(Case.kind == "petition"),
+        )
+        .where(
+            *_case_filters(q),
+            Case.closed_at.between(*closing),
+            Case.accepted_at.between(*accepted),
+        )
+        .group_by(key)
+    )
+    out: GroupedSums = {}
+    for key_value, *values in conn.execute(query):
+        _add(out, _normalize_key(group, key_value), values)
+    return out
+
+
 def cohort_sums(
     conn: Connection, q: Query, group: str | None, state: State | None, use_rollups: bool | None
 ) -> GroupedSums:
     plan = _plan(q, state, use_rollups, group)
     parts = []
     if plan.rollup_months is not None:
-        parts.append(_cohort_rollup(conn, q, group, plan.rollup_months, state))
+        parts.extend(_rollup_parts(conn, q, group, plan, state))
     for window in plan.straight:
         parts.append(_cohort_straight(conn, q, group, window))
     if len(parts) == 1:
@@ -496,7 +624,7 @@ def cohort_sums(
     out: GroupedSums = {}
     for part in parts:
         for key, sums in part.items():
-            _add(out, key, sums)
+            _add(out, key, sums.values())
     return out
 
 
@@ -522,11 +650,12 @@ def snapshot_sums(
         if _snapshot_rollup_usable(q, None, state, use_rollups, by_level=True) and (
             _snapshot_rollup_usable(q, "center", state, use_rollups)
         ):
-            out: SnapshotSums = {
-                ("total", ""): _snapshot_rollup(conn, q, None, False, state).get("", _zero())
-            }
+            # Every case has a warning level: the level rows add up to the total.
+            out: SnapshotSums = {("total", ""): _zero()}
             for level, values in _snapshot_rollup(conn, q, None, True, state).items():
                 out[("level", level)] = values
+                for name in ("open", "overdue_open"):
+                    out[("total", "")][name] += values[name]
             for center, values in _snapshot_rollup(conn, q, "center", False, state).items():
                 out[("center", center)] = values
             return out
@@ -556,8 +685,8 @@ def _snapshot_rollup_usable(
     if by_level:
         dims.add("level")
     return (
-        _is_month_end(q.as_of)
-        and q.as_of < state.max_event_at
+        # A month end before the horizon, or any moment after it (see _snapshot_rollup).
+        (_is_month_end(q.as_of) or q.as_of >= state.max_event_at)
         and state.rollup_first_month is not None
         and len(dims) <= 1
         and q.scope.level != "grid"
@@ -601,7 +730,10 @@ def _snapshot_rollup(
     conn: Connection, q: Query, group: str | None, by_level: bool, state: State
 ) -> SnapshotSums:
     o = RollupOpen.__table__
-    month = _month_first(q.as_of.date())
+    after_horizon = q.as_of >= state.max_event_at
+    # After the data horizon nothing opens or closes any more: the open cases are those
+    # open at the end of the horizon's month; only "overdue" moves on with as_of.
+    month = state.rollup_last_month if after_horizon else _month_first(q.as_of.date())
     if month < state.rollup_first_month:
         return {}
     if by_level:
@@ -617,12 +749,11 @@ def _snapshot_rollup(
     conditions = [
         o.c.snapshot_month == month,
         o.c.dim == dim,
-        *_rollup_region_filter(o, q, group),
+        *_rollup_region_filter(o, q, group, conn.dialect.name),
     ]
     if dim_value is not None:
         conditions.append(o.c.dim_value == dim_value)
-    if q.kind:
-        conditions.append(o.c.kind == q.kind)
+    conditions.append(o.c.kind == (q.kind or ALL_KINDS))
     query = (
         select(key.label("key"), func.sum(o.c.open), func.sum(o.c.overdue_open))
         .where(*conditions)
@@ -632,7 +763,41 @@ def _snapshot_rollup(
     for key_value, open_count, overdue in conn.execute(query):
         name = _normalize_key("center" if group == "center" and not by_level else None, key_value)
         out[name] = {"open": int(open_count or 0), "overdue_open": int(overdue or 0)}
+    if after_horizon:
+        _shift_overdue(conn, q, group, by_level, out, month)
     return out
+
+
+def _shift_overdue(
+    conn: Connection,
+    q: Query,
+    group: str | None,
+    by_level: bool,
+    out: SnapshotSums,
+    month: date,
+) -> None:
+    """Overdue at as_of from overdue at the end of `month` (the horizon's month): the
+    open cases falling due between that month end and as_of, counted from the cases
+    table (a few days of deadlines) and added, or taken off when as_of is earlier."""
+    month_end = datetime.combine(_month_last(month), END_OF_DAY)
+    if q.as_of == month_end:
+        return
+    low, high, sign = (q.as_of, month_end, -1) if q.as_of < month_end else (month_end, q.as_of, 1)
+    key = Case.warning_level if by_level else _case_group_key(q, group)
+    query = (
+        select(key, func.count())
+        .where(
+            *_case_filters(q),
+            Case.closed_at.is_(None),
+            Case.deadline_at >= low,
+            Case.deadline_at < high,
+        )
+        .group_by(key)
+    )
+    for key_value, count in conn.execute(query):
+        name = _normalize_key("center" if group == "center" and not by_level else None, key_value)
+        values = out.setdefault(name, _zero())
+        values["overdue_open"] += sign * int(count)
 
 
 def _snapshot_straight(
@@ -716,8 +881,14 @@ def kpis(
     strict_satisfaction: bool | None = None,
     use_rollups: bool | None = None,
     now: datetime | None = None,
+    detail: bool = True,
 ) -> dict[str, Any]:
-    """All METRICS.md metrics for one scope, period and as_of."""
+    """All METRICS.md metrics for one scope, period and as_of.
+
+    `detail=False` leaves out the mixes (by_level, by_source, by_category) and the
+    snapshot (open, overdue_open, open_by_level, center_load): what 同比/环比 compare
+    is the period metrics only, and the snapshot at an earlier as_of is the costly part.
+    """
     with _connect(bind) as conn:
         state, ref, q = resolve_query(
             conn, region, date_from, date_to, as_of, kind=kind, source=source,
@@ -725,37 +896,32 @@ def kpis(
         )  # fmt: skip
         strict = _strict(strict_satisfaction)
         plan = _plan(q, state, use_rollups, None)
-        mixes_from_rollups = all(
+        mixes_from_rollups = plan.rollup_months is not None and all(
             _plan(q, state, use_rollups, dim).rollup_months is not None
             for dim in ("level", "source", "category")
         )
-        if plan.rollup_months is None or not mixes_from_rollups:
-            # Straight from the cases table: one grouped scan gives every total and mix.
-            mix: GroupedSums = {}
-            windows = plan.straight if plan.rollup_months is None else ((q.start, q.end),)
-            for window in windows:
-                for key, values in _cohort_straight(conn, q, "mix", window).items():
-                    _add(mix, key, values)
+        mixes: dict[str, dict[str, int]] = {"level": {}, "source": {}, "category": {}}
+        if not detail:
+            sums = cohort_sums(conn, q, None, state, use_rollups).get("") or _empty_sums()
+            return {**derive(sums, strict), "meta": _meta(q, state, ref)}
+        if plan.rollup_months is None:
+            # Straight from the cases table: one grouped scan gives the totals and the mixes.
             sums = _empty_sums()
-            mixes: dict[str, dict[str, int]] = {"level": {}, "source": {}, "category": {}}
-            for (level, case_source, case_category), values in mix.items():
-                for name in MEASURES:
-                    sums[name] += values[name]
-                for dim, value in (
-                    ("level", level),
-                    ("source", case_source),
-                    ("category", case_category),
-                ):
-                    mixes[dim][value] = mixes[dim].get(value, 0) + values["cases"]
+            for window in plan.straight:
+                for key, values in _cohort_straight(conn, q, "mix", window).items():
+                    for name in MEASURES:
+                        sums[name] += values[name]
+                    _add_mix(mixes, key, values["cases"])
         else:
-            sums = cohort_sums(conn, q, None, state, use_rollups).get("")
-            mixes = {
-                dim: {
-                    key: values["cases"]
-                    for key, values in cohort_sums(conn, q, dim, state, use_rollups).items()
-                }
-                for dim in ("level", "source", "category")
-            }
+            sums = cohort_sums(conn, q, None, state, use_rollups).get("") or _empty_sums()
+            if mixes_from_rollups:
+                mixes = _mix_rollup(conn, q, plan.rollup_months)
+                windows = plan.straight  # the partial edge months
+            else:  # e.g. a village: its rollup rows carry no dimension
+                windows = ((q.start, q.end),)
+            for window in windows:
+                for key, count in _mix_straight(conn, q, window).items():
+                    _add_mix(mixes, key, count)
         result = derive(sums, strict)
         result["by_level"] = dict.fromkeys(WARNING_LEVELS, 0)
         result["by_level"].update({k: v for k, v in mixes["level"].items() if v})
@@ -957,7 +1123,7 @@ def compare(
         ("mom", (mom_from, mom_to)),
     ):
         earlier_as_of = _shift_as_of(current_as_of, date_to, p_to)
-        earlier = kpis(bind, region, p_from, p_to, earlier_as_of, now=now, **filters)
+        earlier = kpis(bind, region, p_from, p_to, earlier_as_of, now=now, detail=False, **filters)
         out[name] = {
             "from": p_from.isoformat(),
             "to": p_to.isoformat(),

@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import (
+    Column,
     Connection,
     Engine,
+    MetaData,
+    Table,
     and_,
     case,
     cast,
@@ -31,6 +34,7 @@ from sqlalchemy import String as SqlString
 
 from .measures import accepted_population, closed_conditions, count_if, is_repeat_petition
 from .models import (
+    ALL_KINDS,
     CalendarMonth,
     Case,
     DataState,
@@ -51,6 +55,7 @@ DIM_COLUMNS = {
 AREA_DIMS = ("all", "source", "level", "category")
 ROLLUP_MEASURES = (
     "cases",
+    "petitions",
     "resolved",
     "on_time",
     "rated",
@@ -71,6 +76,16 @@ _KEY_COLUMNS = (
     "dim",
     "dim_value",
 )
+# The cohort rows are built here first, then copied into rollup_cohort sorted the way
+# its lookup index reads them, so a query's rows lie side by side on disk (one scope's
+# or one dimension's rows would otherwise be spread over the whole table).
+_BUILD = Table(
+    "rollup_cohort_build",
+    MetaData(),
+    *(Column(name, RollupCohort.__table__.c[name].type) for name in _KEY_COLUMNS + ROLLUP_MEASURES),
+    prefixes=["TEMPORARY"],
+)
+_STORAGE_ORDER = ("dim", "grain", "region_level", "kind", "region_code", "period_start")
 
 
 def _cohort_from_cases(conn: Connection, region_level: str, dim: str) -> None:
@@ -105,14 +120,15 @@ def _cohort_from_cases(conn: Connection, region_level: str, dim: str) -> None:
             literal(dim),
             keys[5],
             func.count(),
-            *(count_if(conditions[m]) for m in ROLLUP_MEASURES[1:-1]),
+            count_if(Case.kind == "petition"),
+            *(count_if(conditions[m]) for m in ROLLUP_MEASURES[2:-1]),
             count_if(repeat.c.case_id.is_not(None)),
         )
         .select_from(Case.__table__.outerjoin(repeat, repeat.c.case_id == Case.id))
         .where(accepted_population())
         .group_by(*keys)
     )
-    conn.execute(insert(RollupCohort).from_select(list(_KEY_COLUMNS + ROLLUP_MEASURES), query))
+    conn.execute(insert(_BUILD).from_select(list(_KEY_COLUMNS + ROLLUP_MEASURES), query))
 
 
 def _cohort_from_rollup(
@@ -130,7 +146,7 @@ def _cohort_from_rollup(
     inside the year is kept as the year's first month, and the due month is dropped:
     both collapse many month rows into one.
     """
-    r = RollupCohort.__table__
+    r = _BUILD
     if yearly:
         period_start = year_start(r.c.period_start)
         close_month = case(
@@ -152,7 +168,18 @@ def _cohort_from_rollup(
         .where(r.c.grain == "M", r.c.region_level == source_level, r.c.dim.in_(dims))
         .group_by(*keys)
     )
-    conn.execute(insert(RollupCohort).from_select(list(_KEY_COLUMNS + ROLLUP_MEASURES), query))
+    conn.execute(insert(_BUILD).from_select(list(_KEY_COLUMNS + ROLLUP_MEASURES), query))
+
+
+def _all_kinds(conn: Connection) -> None:
+    """Rows with kind = 'all': every row set summed over the kinds."""
+    r = _BUILD
+    keys = [r.c[name] for name in _KEY_COLUMNS if name != "kind"]
+    query = select(
+        *(literal(ALL_KINDS) if name == "kind" else r.c[name] for name in _KEY_COLUMNS),
+        *(func.sum(r.c[m]) for m in ROLLUP_MEASURES),
+    ).group_by(*keys)
+    conn.execute(insert(_BUILD).from_select(list(_KEY_COLUMNS + ROLLUP_MEASURES), query))
 
 
 def _open_snapshots(conn: Connection, last_month: date) -> None:
@@ -189,6 +216,8 @@ def _open_snapshots(conn: Connection, last_month: date) -> None:
             or_(r.c.close_month.is_(None), r.c.close_month > r.c.period_start),
         )
         .group_by(*keys)
+        # Stored in the order of ix_rollup_open_lookup (see _STORAGE_ORDER).
+        .order_by(m.c.month_start, r.c.dim, r.c.region_level, r.c.region_code)
     )
     columns = [
         "snapshot_month",
@@ -218,10 +247,32 @@ def refresh_rollups(bind: Engine | Connection) -> int:
     if isinstance(bind, Connection):
         return _refresh(bind)
     with bind.begin() as conn:
-        return _refresh(conn)
+        version = _refresh(conn)
+    vacuum(bind)
+    return version
+
+
+def vacuum(engine: Engine) -> None:
+    """PostgreSQL: VACUUM ANALYZE the cases and rollups after a big write, so the
+    visibility map lets the covering indexes answer without visiting the table (index-only
+    scans); autovacuum would get there only later. Runs outside any transaction."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        for table in (Case, RollupCohort, RollupOpen, RollupRepeat):
+            conn.exec_driver_sql(f'VACUUM (ANALYZE) "{table.__tablename__}"')
+
+
+# Any constant: the key of the advisory lock that lets one refresh run at a time.
+_REFRESH_LOCK = 0x60BDA54
 
 
 def _refresh(conn: Connection) -> int:
+    if conn.dialect.name == "postgresql":
+        # Two refreshes at once (an import and a `govdash refresh`) would each empty and
+        # refill the tables; the second waits for the first instead. SQLite's write lock
+        # already serialises them.
+        conn.execute(select(func.pg_advisory_xact_lock(_REFRESH_LOCK)))
     for table in (RollupOpen, RollupCohort, RollupRepeat, CalendarMonth):
         conn.execute(delete(table))
 
@@ -236,11 +287,13 @@ def _refresh(conn: Connection) -> int:
             ["case_id"], select(Case.id).where(population, is_repeat_petition())
         )
     )
+    _BUILD.drop(conn, checkfirst=True)
+    _BUILD.create(conn)
     for dim in ("all", *DIM_COLUMNS):
         _cohort_from_cases(conn, "township", dim)
     _cohort_from_cases(conn, "village", "all")
 
-    r = RollupCohort.__table__
+    r = _BUILD
     _cohort_from_rollup(
         conn,
         source_level="township",
@@ -264,6 +317,17 @@ def _refresh(conn: Connection) -> int:
             dims=("all", *DIM_COLUMNS),
             yearly=True,
         )
+    _all_kinds(conn)
+    columns = list(_KEY_COLUMNS + ROLLUP_MEASURES)
+    conn.execute(
+        insert(RollupCohort).from_select(
+            columns,
+            select(*(_BUILD.c[name] for name in columns)).order_by(
+                *(_BUILD.c[name] for name in _STORAGE_ORDER)
+            ),
+        )
+    )
+    _BUILD.drop(conn)
 
     last_event = max(filter(None, (max_accepted, max_closed)), default=None)
     first_month = last_month = None

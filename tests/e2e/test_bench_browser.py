@@ -1,0 +1,60 @@
+"""bench/browser.py measures a region page for real: gunicorn with one worker on the
+e2e demo database, headless Debian chromium, one cold view, one warm view and one
+filter change of 150203. Checks the shape and sanity of the result, never a time
+threshold (timings depend on the machine)."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def bench_browser(monkeypatch) -> ModuleType:
+    monkeypatch.syspath_prepend(str(ROOT))  # bench/ is a folder of scripts, not installed
+    return importlib.import_module("bench.browser")
+
+
+def test_one_region_page_measured(bench_browser, dashboard_db_url):
+    result = bench_browser.measure(
+        dashboard_db_url, workers=1, repeat=1, regions={"district": "150203"}, warmup=False
+    )
+
+    (scope,) = result["scopes"]
+    assert (scope["scope"], scope["code"]) == ("district", "150203")
+    (cold,) = scope["cold"]
+    (warm,) = scope["warm"]
+    (change,) = scope["filter"]
+
+    for view in (cold, warm):
+        assert view["drawn_ms"] > 0
+        assert view["graphs"] > 0
+        assert view["charts"]["react"] >= view["graphs"]  # every chart was drawn
+        assert view["phases"]["html"] <= view["drawn_ms"]
+    assert cold["bytes"] > 100_000  # the page's scripts, browser cache emptied
+    assert 0 < warm["bytes"] < cold["bytes"]  # scripts from the browser cache
+    assert warm["from_cache"] > 0
+    assert any("plotly" in r["name"] for r in cold["resources"])
+    assert any("_pages_content" in r["name"] for r in cold["resources"])  # callbacks named
+
+    assert change["changed_ms"] > 0
+    assert change["target"] == "this_month"
+    assert change["bytes"] > 0
+    assert any("_pages_content" in r["name"] for r in change["resources"])
+
+    assert result["console_errors"] == []
+    assert result["server_errors"] == []
+    (worker,) = result["memory"]["workers"]
+    assert worker["rss_mb"] > 0
+    assert worker["peak_mb"] >= worker["rss_mb"]
+
+    text = bench_browser.report(result)
+    assert "| district | 150203 |" in text
+    assert "browser console errors: 0" in text
