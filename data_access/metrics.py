@@ -300,10 +300,11 @@ def _add(into: GroupedSums, key: Any, values: Iterable[int | None]) -> None:
     (every center of a city) cost more than the query itself."""
     sums = into.get(key)
     if sums is None:
-        into[key] = dict(zip(MEASURES, (int(v or 0) for v in values), strict=True))
+        # Every measure is a NOT NULL count or a COALESCEd sum: never None here.
+        into[key] = dict(zip(MEASURES, map(int, values), strict=True))
         return
     for name, value in zip(MEASURES, values, strict=True):
-        sums[name] += int(value or 0)
+        sums[name] += int(value)
 
 
 def _case_scope(scope: Scope):
