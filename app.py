@@ -8,9 +8,11 @@ govdash/data.py. Bootstrap's CSS is served from assets/vendor/ (no CDN).
 from __future__ import annotations
 
 import importlib.util
+from pathlib import Path
 
 import dash
 from dash import Input, Output, State
+from flask import request
 
 from components.filters import URL_ID, params_from_search
 from components.i18n import normalize_lang
@@ -36,8 +38,33 @@ app = dash.Dash(
     assets_ignore=r"^bootstrap\.min\.css$",
     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
 )
-app.config.external_stylesheets.append(app.get_asset_url("vendor/bootstrap.min.css"))
+ASSETS_DIR = Path(__file__).resolve().parent / "assets"
+BOOTSTRAP_CSS = "vendor/bootstrap.min.css"
+# Fingerprinted like Dash's own asset links (?m=<mtime>), so it can be cached too.
+app.config.external_stylesheets.append(
+    f"{app.get_asset_url(BOOTSTRAP_CSS)}?m={(ASSETS_DIR / BOOTSTRAP_CSS).stat().st_mtime}"
+)
 server = app.server
+ASSETS_PREFIX = app.get_asset_url("")
+
+
+@server.after_request
+def cache_fingerprinted_assets(response):
+    """Dash links every asset as /assets/<file>?m=<mtime>: the URL changes whenever the
+    file does, so the browser may keep it for a year without asking again. (Asking
+    again would not help: flask-compress gives the compressed copy its own ETag, so a
+    revalidation never matches and the 0.9 MB plotly.js came back on every view.)"""
+    if (
+        response.status_code == 200
+        and request.args.get("m")
+        and request.path.startswith(ASSETS_PREFIX)
+    ):
+        response.cache_control.no_cache = None
+        response.cache_control.public = True
+        response.cache_control.max_age = 31536000
+    return response
+
+
 server.config["SECRET_KEY"] = settings.secret_key
 data.init_cache(server)
 

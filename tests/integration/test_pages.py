@@ -523,3 +523,23 @@ def test_grid_activity_agrees_with_kpis(engine, codes):
         )
     city = grid_activity(engine, "150200", start, end)
     assert sum(c["grids"] for c in city["by_child"]) == len(city["grids"])
+
+
+def test_assets_are_fingerprinted_and_cached_for_a_year(app_module):
+    """Every asset link carries ?m=<mtime>, and such a URL is served with a one-year
+    max-age also when compressed (flask-compress's own ETag defeated revalidation)."""
+    import re
+
+    client = app_module.server.test_client()
+    page = client.get("/").get_data(as_text=True)
+    links = re.findall(r'(?:src|href)="(/assets/[^"]+)"', page)
+    assert any("plotly-govdash.min.js" in link for link in links)
+    assert links and all("?m=" in link for link in links), links
+    bundle = next(link for link in links if "plotly-govdash" in link)
+    for encoding in ("br", "gzip", "identity"):
+        with client.get(bundle, headers={"Accept-Encoding": encoding}, buffered=True) as reply:
+            assert reply.status_code == 200
+            assert reply.cache_control.max_age == 31536000, encoding
+            assert reply.cache_control.public and not reply.cache_control.no_cache
+    with client.get("/assets/vendor/plotly-govdash.min.js", buffered=True) as reply:
+        assert reply.cache_control.max_age is None  # not fingerprinted: revalidated
