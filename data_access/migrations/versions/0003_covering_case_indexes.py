@@ -63,13 +63,18 @@ OLD_ROLLUP_INDEXES = {
 HAS_KEY = sa.text("petitioner_key IS NOT NULL")
 
 
-def upgrade() -> None:
+def _empty_rollups() -> None:
+    """The rollups change shape: empty them and mark them stale (init-db rebuilds)."""
     op.execute("DELETE FROM rollup_open")
     op.execute("DELETE FROM rollup_cohort")
     op.execute(
         "UPDATE data_state SET max_event_at = NULL, rollup_first_month = NULL,"
         " rollup_last_month = NULL"
     )
+
+
+def upgrade() -> None:
+    _empty_rollups()
     with op.batch_alter_table("rollup_cohort", schema=None) as batch_op:
         # The table is empty: the default only satisfies SQLite's ADD COLUMN rule.
         batch_op.add_column(
@@ -96,12 +101,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DELETE FROM rollup_open")
-    op.execute("DELETE FROM rollup_cohort")
-    op.execute(
-        "UPDATE data_state SET max_event_at = NULL, rollup_first_month = NULL,"
-        " rollup_last_month = NULL"
-    )
+    _empty_rollups()
     with op.batch_alter_table("rollup_cohort", schema=None) as batch_op:
         for name, columns in OLD_ROLLUP_INDEXES.items():
             batch_op.drop_index(name)
