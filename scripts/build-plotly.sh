@@ -212,6 +212,18 @@ EOF
     cat "$work/body.js"
     printf '\nwindow.Plotly = Plotly;\nreturn Plotly;\n}));\n'
 } >"$tmp_out"
+# The app is offline: plotly.js's defaults that point at CDNs (the geo traces'
+# topojson, the named map styles, map icons), none of which govdash uses, point at the
+# reserved .invalid domain instead, so nothing in the bundle can reach for a CDN.
+sed -i \
+    -e 's#https://tiles\.basemaps\.cartocdn\.com/#https://offline.invalid/carto-tiles/#g' \
+    -e 's#https://basemaps\.cartocdn\.com/#https://offline.invalid/carto-basemaps/#g' \
+    -e 's#https://cdn\.plot\.ly/#https://offline.invalid/plotly-topojson/#g' \
+    -e 's#https://cdn\.jsdelivr\.net/#https://offline.invalid/map-icons/#g' \
+    "$tmp_out"
+if grep -qE 'cdn\.|jsdelivr\.net|unpkg|cdnjs|googleapis' "$tmp_out"; then
+    die "a CDN address is left in the bundle: extend the sed above"
+fi
 mv -f "$tmp_out" "$OUT"
 
 raw=$(wc -c <"$OUT")

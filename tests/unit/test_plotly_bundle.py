@@ -35,3 +35,11 @@ def test_bundle_holds_every_trace_type_the_app_uses():
     assert used, "no trace constructors found"
     for trace in used:
         assert trace in traces, f"go.{trace.title()} is drawn but not in the bundle"
+
+
+def test_bundle_names_no_cdn():
+    """plotly.js's CDN defaults (topojson, named map styles, icons) were pointed at the
+    reserved .invalid domain by scripts/build-plotly.sh: the app runs offline."""
+    text = BUNDLE.read_text(encoding="utf-8")
+    found = re.findall(r".{0,40}(?:cdn\.|jsdelivr|unpkg|cdnjs|googleapis).{0,20}", text)
+    assert not found, found[:3]
