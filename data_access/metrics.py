@@ -433,10 +433,9 @@ def _cohort_rollup(
     # end, or past every closure); with as_of inside its month, closing month before
     # it (the rest is `_cohort_closing`'s).
     as_of_month = _month_first(q.as_of.date())
-    closed = and_(
-        r.c.close_month.is_not(None),
-        r.c.close_month < as_of_month if inside_month else r.c.close_month <= as_of_month,
-    )
+    # (A NULL close_month compares as NULL, which CASE takes as false: no IS NOT NULL
+    # test needed, one comparison per measure instead of two.)
+    closed = r.c.close_month < as_of_month if inside_month else r.c.close_month <= as_of_month
 
     def closed_sum(column, condition=closed):
         return func.coalesce(func.sum(case((condition, column), else_=0)), 0)
