@@ -665,6 +665,11 @@ def snapshot_sums(
     return _snapshot_straight(conn, q, group, by_level, state)
 
 
+def _snapshot_key(group: str | None, by_level: bool, key_value: Any) -> Any:
+    """A snapshot row's group key: center ids as ints, anything else as read."""
+    return _normalize_key("center" if group == "center" and not by_level else None, key_value)
+
+
 def _zero() -> dict[str, int]:
     return {"open": 0, "overdue_open": 0}
 
@@ -761,7 +766,7 @@ def _snapshot_rollup(
     )
     out: SnapshotSums = {}
     for key_value, open_count, overdue in conn.execute(query):
-        name = _normalize_key("center" if group == "center" and not by_level else None, key_value)
+        name = _snapshot_key(group, by_level, key_value)
         out[name] = {"open": int(open_count or 0), "overdue_open": int(overdue or 0)}
     if after_horizon:
         _shift_overdue(conn, q, group, by_level, out, month)
@@ -795,7 +800,7 @@ def _shift_overdue(
         .group_by(key)
     )
     for key_value, count in conn.execute(query):
-        name = _normalize_key("center" if group == "center" and not by_level else None, key_value)
+        name = _snapshot_key(group, by_level, key_value)
         values = out.setdefault(name, _zero())
         values["overdue_open"] += sign * int(count)
 
@@ -814,7 +819,7 @@ def _snapshot_straight(
     )
     out: SnapshotSums = {}
     for key_value, open_count, overdue in conn.execute(query):
-        name = _normalize_key("center" if group == "center" and not by_level else None, key_value)
+        name = _snapshot_key(group, by_level, key_value)
         out[name] = {"open": int(open_count), "overdue_open": int(overdue)}
     return out
 
