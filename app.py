@@ -16,6 +16,7 @@ from flask import request
 
 from components.filters import URL_ID, params_from_search
 from components.i18n import normalize_lang
+from components.lazy_grid import install_lazy_ag_grid
 from components.shell import BANNER_HOLDER_ID, DB_CHECK_ID, DB_STATUS_ID, create_shell
 from components.states import create_db_banner
 from data_access.settings import get_settings
@@ -35,9 +36,11 @@ app = dash.Dash(
     # in assets/vendor: 3.0 MB -> 0.9 MB); otherwise leave it to the reverse proxy.
     compress=importlib.util.find_spec("flask_compress") is not None,
     # Bootstrap is linked explicitly (below) so it loads before the app's own CSS.
-    assets_ignore=r"^bootstrap\.min\.css$",
+    assets_ignore=r"^(bootstrap\.min\.css|maplibre-govdash\.min\.js)$",  # maplibre: on demand
     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
 )
+# dash-ag-grid's 1.3 MB script loads only when a page first shows a grid.
+install_lazy_ag_grid(app)
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 BOOTSTRAP_CSS = "vendor/bootstrap.min.css"
 # Fingerprinted like Dash's own asset links (?m=<mtime>), so it can be cached too.

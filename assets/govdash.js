@@ -78,31 +78,41 @@
         }
     };
 
-    /* dash-ag-grid cell renderers. */
-    var dagfuncs = (window.dashAgGridComponentFunctions =
-        window.dashAgGridComponentFunctions || {});
-
-    /* A real link (<a href>) that navigates inside the app on a plain click. */
-    dagfuncs.RegionLink = function (props) {
-        var href = props.data && props.data.href;
-        if (!href) {
-            return props.value;
+    /* The ranking table's column headers (components/tables.py): sort its rows in the
+       browser. The rows arrive as Dash components whose data-<column> attributes
+       hold the values to sort by ("" = none, always last). */
+    window.dash_clientside.govdash.sortRanking = function (nClicks, rows, state) {
+        var noUpdate = window.dash_clientside.no_update;
+        var ctx = window.dash_clientside.callback_context;
+        var column = ctx && ctx.triggered_id && ctx.triggered_id.index;
+        var ids = ((ctx && ctx.inputs_list && ctx.inputs_list[0]) || []).map(function (item) {
+            return item.id.index;
+        });
+        if (!column || !Array.isArray(rows)) {
+            return [noUpdate, noUpdate, noUpdate];
         }
-        return window.React.createElement(
-            "a",
-            {
-                href: href,
-                className: "gd-region-link",
-                onClick: function (event) {
-                    if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey ||
-                        event.button !== 0) {
-                        return;
-                    }
-                    event.preventDefault();
-                    navigate(href);
-                }
-            },
-            props.value
-        );
+        state = state || {};
+        var ascendingFirst = column === "rank" || column === "name" || column === "overdue_open";
+        var direction = state.column === column
+            ? (state.direction === "asc" ? "desc" : "asc")
+            : (ascendingFirst ? "asc" : "desc");
+        var sign = direction === "asc" ? 1 : -1;
+        var key = "data-" + column;
+        var sorted = rows.slice().sort(function (a, b) {
+            var x = a.props[key], y = b.props[key];
+            var xNone = x === "" || x === null || x === undefined;
+            var yNone = y === "" || y === null || y === undefined;
+            if (xNone || yNone) {
+                return xNone === yNone ? 0 : (xNone ? 1 : -1);
+            }
+            if (typeof x === "number" && typeof y === "number") {
+                return sign * (x - y);
+            }
+            return sign * String(x).localeCompare(String(y), "zh-CN");
+        });
+        var classes = ids.map(function (id) {
+            return "gd-sort" + (id === column ? " gd-sort-" + direction : "");
+        });
+        return [sorted, {column: column, direction: direction}, classes];
     };
 })();

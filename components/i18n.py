@@ -144,6 +144,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "fig.share": ("占比", "Share"),
     "fig.other": ("其他", "Other"),
     "fig.export_svg": ("SVG", "SVG"),
+    "table.sort_hint": ("点击排序", "Click to sort"),
     "fig.export_svg_title": ("下载SVG矢量图（打印尺寸）", "Download SVG (print size)"),
     "fig.no_polygons": (
         "该区域无边界数据，以矩形树图显示",

@@ -1,14 +1,15 @@
-"""The ranking table (dash-ag-grid): each child's name is a real link to its
-/region/<code> page (assets/govdash.js `RegionLink` navigates without a reload on a
-plain click; ctrl/middle click opens a new tab)."""
+"""The ranking table of a region's children (a plain HTML table, sortable in the
+browser): each child's name is a real link to its /region/<code> page. Also the
+value formatters and locale the pages' dash-ag-grid tables share."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import dash_ag_grid as dag
+from dash import ALL, ClientsideFunction, Input, Output, State, clientside_callback, dcc, html
 
+from .formatting import DASH, format_count, format_rate
 from .i18n import t
 
 RATE_COLUMNS = ("closure_rate", "resolution_rate", "on_time_rate", "satisfaction_rate")
@@ -68,62 +69,114 @@ def locale_text(lang: str) -> dict[str, str]:
     }
 
 
+RANKING_BODY_ID = "ranking-table-body"
+RANKING_SORT_ID = "ranking-sort"  # pattern id {"type": RANKING_SORT_ID, "index": <column>}
+RANKING_SORT_STATE_ID = "ranking-sort-state"
+# (column, how its cells are written); the table is sorted by rank as it arrives.
+RANKING_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("rank", "count"),
+    ("name", "name"),
+    ("score", "score"),
+    ("rank_change", "rank_change"),
+    ("accepted", "count"),
+    *((metric, "rate") for metric in RATE_COLUMNS),
+    ("open", "count"),
+    ("overdue_open", "count"),
+)
+STATUS_COLUMNS = frozenset((*RATE_COLUMNS, "overdue_open"))
+
+
+def _rank_change_text(value: int | None) -> str:
+    if value is None:
+        return DASH
+    return f"▲{value}" if value > 0 else f"▼{-value}" if value < 0 else "＝"
+
+
+def _cell(field: str, kind: str, row: Mapping[str, Any]) -> html.Td:
+    value = row.get(field)
+    if kind == "name":
+        name = row["name"]
+        content = (
+            dcc.Link(name, href=row["href"], className="gd-region-link")
+            if row.get("href")
+            else name
+        )
+        return html.Td(content, className="gd-col-name")
+    if kind == "rate":
+        text = format_rate(value)
+    elif kind == "score":
+        text = DASH if value is None else f"{value:.2f}"
+    elif kind == "rank_change":
+        text = _rank_change_text(value)
+    else:
+        text = format_count(value)
+    status = row.get(f"status_{field}") if field in STATUS_COLUMNS else None
+    return html.Td(text, className="gd-num" + (f" gd-cell-{status}" if status else ""))
+
+
 def create_ranking_table(
     rows: Sequence[Mapping[str, Any]],
     hrefs: Mapping[str, str],
     *,
     lang: str = "zh",
-    grid_id: str = "ranking-table",
-) -> dag.AgGrid:
-    """ranking() rows as a sortable table; red/amber/green cells against targets."""
+    table_id: str = "ranking-table",
+) -> html.Div:
+    """ranking() rows as a plain HTML table, by rank; a click on a column header sorts
+    by that column (assets/govdash.js `sortRanking`, in the browser: no round trip).
+    Names are real links (dcc.Link) to the children's region pages; rates are
+    red/amber/green against the targets.
+
+    Plain HTML rather than dash-ag-grid: a region page then never loads the grid's
+    script (0.6 MB gzipped), and a few dozen rows need no virtual scrolling."""
     data = ranking_rows(rows, hrefs)
-
-    def col(field: str, formatter: Mapping | None = None, width: int = 110, **extra: Any):
-        spec: dict[str, Any] = {
-            "field": field,
-            "headerName": t(f"metric.{field}", lang),
-            "width": width,
-            "type": "numericColumn",
-        }
-        if formatter is not None:
-            spec["valueFormatter"] = formatter
-        spec.update(extra)
-        return spec
-
-    column_defs = [
-        col("rank", COUNT, 76, pinned="left"),
-        {
-            "field": "name",
-            "headerName": t("metric.name", lang),
-            "cellRenderer": "RegionLink",
-            "minWidth": 180,
-            "flex": 1,
-            "pinned": "left",
-        },
-        col("score", SCORE, 104),
-        col("rank_change", RANK_CHANGE, 84),
-        col("accepted", COUNT, 96),
-        *(
-            col(m, PCT, 118, cellClassRules=_status_rules(m), headerTooltip=t(f"metric.{m}", lang))
-            for m in RATE_COLUMNS
-        ),
-        col("open", COUNT, 84),
-        col("overdue_open", COUNT, 110, cellClassRules=_status_rules("overdue_open")),
-    ]
-    many = len(data) > 25
-    return dag.AgGrid(
-        id=grid_id,
-        rowData=data,
-        columnDefs=column_defs,
-        defaultColDef={"sortable": True, "resizable": True, "suppressHeaderMenuButton": True},
-        dashGridOptions={
-            "domLayout": "normal" if many else "autoHeight",
-            "localeText": locale_text(lang),
-            "suppressCellFocus": True,
-            "animateRows": False,
-        },
-        getRowId="params.data.key",
-        columnSize="responsiveSizeToFit",
-        style={"height": "640px" if many else None, "width": "100%"},
-        className="gd-ranking-grid",
+    header = html.Thead(
+        html.Tr(
+            [
+                html.Th(
+                    html.Button(
+                        t(f"metric.{field}", lang),
+                        id={"type": RANKING_SORT_ID, "index": field},
+                        n_clicks=0,
+                        title=t("table.sort_hint", lang),
+                        className="gd-sort" + (" gd-sort-asc" if field == "rank" else ""),
+                    ),
+                    scope="col",
+                    className="gd-col-name" if kind == "name" else "gd-num",
+                )
+                for field, kind in RANKING_COLUMNS
+            ]
+        )
     )
+    body = html.Tbody(
+        [
+            html.Tr(
+                [_cell(field, kind, row) for field, kind in RANKING_COLUMNS],
+                # The values the browser sorts by ("" = none: always last).
+                **{
+                    f"data-{field}": "" if row.get(field) is None else row[field]
+                    for field, _kind in RANKING_COLUMNS
+                },
+            )
+            for row in data
+        ],
+        id=RANKING_BODY_ID,
+    )
+    return html.Div(
+        [
+            html.Table([header, body], id=table_id, className="table table-sm table-hover"),
+            dcc.Store(id=RANKING_SORT_STATE_ID, data={"column": "rank", "direction": "asc"}),
+        ],
+        className="gd-ranking-table" + (" gd-ranking-scroll" if len(data) > 25 else ""),
+    )
+
+
+clientside_callback(
+    ClientsideFunction(namespace="govdash", function_name="sortRanking"),
+    Output(RANKING_BODY_ID, "children"),
+    Output(RANKING_SORT_STATE_ID, "data"),
+    Output({"type": RANKING_SORT_ID, "index": ALL}, "className"),
+    Input({"type": RANKING_SORT_ID, "index": ALL}, "n_clicks"),
+    State(RANKING_BODY_ID, "children"),
+    State(RANKING_SORT_STATE_ID, "data"),
+    prevent_initial_call=True,
+)

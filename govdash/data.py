@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -64,6 +66,7 @@ __all__ = [
     "breakdown",
     "compare",
     "ranking",
+    "gather",
     "grid_activity",
     "status_for",
     "targets",
@@ -273,6 +276,28 @@ def grid_activity(region: str, date_from: date, date_to: date, as_of=None, **fil
     """data_access.grids.grid_activity (reports per grid, silent grids), cached."""
     filters.pop("category", None)
     return _memoized(_grid_activity, region, date_from, date_to, as_of=as_of, **filters)
+
+
+def gather(calls: Mapping[str, Callable[[], Any]]) -> dict[str, Any]:
+    """Run independent data calls at once and return their results by name.
+
+    A region page asks for its figures, two trends and the ranking: each is one or a
+    few queries that wait on the database, so running them side by side (each on its
+    own pooled connection) makes the page about as slow as its slowest call rather
+    than their sum. The first error is raised, as a plain call would raise it.
+
+    The threads live only for this call: a long-lived pool would outlive what starts
+    and stops threads around it (a test server that stops by killing its threads
+    leaves a kept pool with dead workers, and every later page would wait forever);
+    starting a thread costs microseconds next to a query."""
+    if len(calls) <= 1:
+        return {name: call() for name, call in calls.items()}
+    with ThreadPoolExecutor(min(len(calls), GATHER_THREADS), "govdash-data") as pool:
+        futures = {name: pool.submit(call) for name, call in calls.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
+GATHER_THREADS = 4
 
 
 def status_for(metric: str, value: float | None) -> str | None:

@@ -101,7 +101,19 @@ def render_region(code: str | None, params: dict[str, Any], *, cockpit: bool = F
         return html.Div(create_no_data(lang), className="gd-page")
     scope = data.region(code)  # UnknownRegion -> a clear message (safe_page)
     kwargs = filters.metric_kwargs()
-    compared = data.compare(code, filters.date_from, filters.date_to, **kwargs)
+    t_from, t_to = trend_window(filters)
+    span = (filters.date_from, filters.date_to)
+    calls = {
+        "compared": lambda: data.compare(code, *span, **kwargs),
+        "trend": lambda: data.breakdown(code, t_from, t_to, "month", **kwargs),
+        "previous": lambda: data.breakdown(
+            code, shift_year(t_from), shift_year(t_to), "month", **kwargs
+        ),
+    }
+    if scope.child_level is not None:
+        calls["ranking"] = lambda: data.ranking(code, *span, **kwargs)
+    fetched = data.gather(calls)
+    compared = fetched["compared"]
     figures = compared["current"]
     meta = figures.get("meta", {})
     period = period_label(filters.date_from, filters.date_to, lang)
@@ -128,12 +140,9 @@ def render_region(code: str | None, params: dict[str, Any], *, cockpit: bool = F
         return html.Div(body, className="gd-page", id="region-page", **{"data-region": code})
 
     # ---------------------------------------------------------------- trend + levels
-    t_from, t_to = trend_window(filters)
-    trend = data.breakdown(code, t_from, t_to, "month", **kwargs)
-    previous = data.breakdown(code, shift_year(t_from), shift_year(t_to), "month", **kwargs)
     trend_fig = create_trend_figure(
-        trend,
-        previous,
+        fetched["trend"],
+        fetched["previous"],
         lang=lang,
         title=chart_title(t("fig.trend", lang), scope.name, period_label(t_from, t_to, lang)),
     )
@@ -168,7 +177,7 @@ def render_region(code: str | None, params: dict[str, Any], *, cockpit: bool = F
 
     # ---------------------------------------------------------------- children
     if scope.child_level is not None:
-        body.extend(_children_section(code, scope, filters, period))
+        body.extend(_children_section(code, scope, filters, period, fetched["ranking"]))
     else:
         body.append(_grid_cases_card(code, filters))
 
@@ -229,10 +238,11 @@ def render_region(code: str | None, params: dict[str, Any], *, cockpit: bool = F
     return html.Div(body, className="gd-page", id="region-page", **{"data-region": code})
 
 
-def _children_section(code: str, scope, filters: Filters, period: str) -> list[Any]:
+def _children_section(
+    code: str, scope, filters: Filters, period: str, ranking: list[dict[str, Any]]
+) -> list[Any]:
     lang = filters.lang
-    kwargs = filters.metric_kwargs()
-    rows = unit_rows(data.ranking(code, filters.date_from, filters.date_to, **kwargs), lang)
+    rows = unit_rows(ranking, lang)
     if not rows:
         return [dbc.Alert(t("page.children_none", lang), color="light", className="gd-state")]
     children_label = t(f"rlevel.children.{scope.level}", lang)

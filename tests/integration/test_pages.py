@@ -250,8 +250,12 @@ def test_region_page_renders_at_every_level(app_module, codes, level):
         fig = ids["region-children"].figure
         assert fig.data[0].type == "choroplethmap"
         assert fig.layout.map.style == "white-bg"
-        ranked = {row["key"] for row in ids["ranking-table"].rowData}
-        assert "150271" in ranked  # the high-tech zone has no polygon but is ranked
+        ranked = {
+            link.href.split("?")[0]
+            for link in walk(ids["ranking-table-body"])
+            if isinstance(link, dcc.Link)
+        }
+        assert "/region/150271" in ranked  # the high-tech zone has no polygon but is ranked
     elif level != "grid":
         assert ids["region-children"].figure.data[0].type == "treemap"
 
@@ -382,14 +386,16 @@ def test_clicking_a_warning_level_opens_its_case_list(app_module):
 def test_thematic_unit_click_stays_on_the_page(app_module):
     module = sys.modules["pages.petitions"]
     assert module.UNIT_COUNT_ID == "petitions-units"
+    # Registered with dash.callback: in the app once it has served a request, else
+    # still in Dash's global map. Inputs read [{'id': ..., 'property': 'clickData'}].
+    registered = [
+        *app_module.app.callback_map.values(),
+        *dash._callback.GLOBAL_CALLBACK_MAP.values(),
+    ]
     callbacks = [
         cb
-        for cb in app_module.app.callback_map.values()
-        if "petitions-units.clickData" in str(cb["inputs"])
-    ] or [
-        cb
-        for cb in dash._callback.GLOBAL_CALLBACK_MAP.values()
-        if "petitions-units" in str(cb["inputs"])
+        for cb in registered
+        if {"id": "petitions-units", "property": "clickData"} in cb["inputs"]
     ]
     assert callbacks
     from pages._common import drill_href

@@ -33,7 +33,12 @@ from components.graph import SVG_BUTTON, create_chart_card, graph_config, safe_f
 from components.i18n import TEXT, t
 from components.kpi import TILE_KEYS, create_kpi_row, create_kpi_tile, value_id
 from components.shell import create_navbar, current_region, nav_links
-from components.tables import create_ranking_table, ranking_rows
+from components.tables import (
+    RANKING_BODY_ID,
+    RANKING_COLUMNS,
+    create_ranking_table,
+    ranking_rows,
+)
 from components.templates import EXPORT_HEIGHT, EXPORT_SCALE, EXPORT_WIDTH, FONT_FAMILY
 from components.url_state import KINDS, PRESETS, SOURCES, WARNING_LEVELS, parse_filters
 
@@ -479,20 +484,47 @@ def test_every_graph_exports_print_size_png_and_offers_svg():
 
 
 # ------------------------------------------------------------------ ranking table
+def _table_rows(table) -> list:
+    return find(table, RANKING_BODY_ID).children
+
+
+def _cell_texts(row) -> list[str]:
+    out = []
+    for cell in row.children:
+        content = cell.children
+        out.append(content.children if isinstance(content, dcc.Link) else content)
+    return out
+
+
 def test_ranking_table_names_are_links_to_the_region_pages():
     rows = [
         dict(r, rank=i + 1, rank_change=None, open=1, overdue_open=0)
         for i, r in enumerate(CHILDREN)
     ]
     hrefs = {r["key"]: f"/region/{r['key']}?period=this_year" for r in CHILDREN}
-    grid = create_ranking_table(rows, hrefs, lang="zh")
-    name_col = next(c for c in grid.columnDefs if c["field"] == "name")
-    assert name_col["cellRenderer"] == "RegionLink"
-    assert grid.rowData[1]["href"] == "/region/150203?period=this_year"
-    assert grid.rowData[1]["status_closure_rate"] == "green"
+    table = create_ranking_table(rows, hrefs, lang="zh")
+    body = _table_rows(table)
+    assert len(body) == len(CHILDREN)
+    links = [c for c in walk(table) if isinstance(c, dcc.Link)]
+    assert [link.href for link in links] == [hrefs[r["key"]] for r in CHILDREN]
+    assert all(link.className == "gd-region-link" for link in links)
+    flat = ranking_rows(rows, hrefs)
+    assert flat[1]["href"] == "/region/150203?period=this_year"
+    assert flat[1]["status_closure_rate"] == "green"
     assert ranking_rows([], {}) == []
-    headers = [c["headerName"] for c in grid.columnDefs]
+    headers = [c.children for c in walk(table) if isinstance(c, html.Button)]
     assert "办结率" in headers and "综合得分" in headers
+    # Each column's value is written as the page writes it, and kept raw for sorting.
+    columns = [field for field, _kind in RANKING_COLUMNS]
+    for row, source in zip(body, rows, strict=True):
+        texts = dict(zip(columns, _cell_texts(row), strict=True))
+        assert texts["closure_rate"] == format_rate(source["closure_rate"])
+        assert texts["accepted"] == format_count(source["accepted"])
+        assert texts["rank_change"] == "—"
+        assert getattr(row, "data-accepted") == source["accepted"]
+        assert getattr(row, "data-rank_change") == ""  # none: sorted last
+    status_cells = [cell for cell in body[1].children if "gd-cell-green" in (cell.className or "")]
+    assert status_cells, "a rate at target is green"
 
 
 # ------------------------------------------------------------------ GeoJSON
@@ -564,6 +596,11 @@ def test_a_village_row_without_a_grid_is_not_a_link_and_not_an_empty_id():
     ]
     tree = F.create_treemap(rows, root_name="某社区").data[0]
     assert "" not in list(tree.ids) and "__none__" in list(tree.ids)
-    grid = create_ranking_table(rows, {"150203001015001": "/region/150203001015001"})
-    assert [r["href"] for r in grid.rowData] == ["/region/150203001015001", None]
-    assert len({r["key"] for r in grid.rowData}) == 2 and "" not in {r["key"] for r in grid.rowData}
+    hrefs = {"150203001015001": "/region/150203001015001"}
+    flat = ranking_rows(rows, hrefs)
+    assert [r["href"] for r in flat] == ["/region/150203001015001", None]
+    assert len({r["key"] for r in flat}) == 2 and "" not in {r["key"] for r in flat}
+    table = create_ranking_table(rows, hrefs)
+    links = [c for c in walk(table) if isinstance(c, dcc.Link)]
+    assert [link.href for link in links] == ["/region/150203001015001"]
+    assert "未划入网格" in [_cell_texts(r)[1] for r in _table_rows(table)]
