@@ -1090,12 +1090,23 @@ def previous_period(date_from: date, date_to: date) -> tuple[date, date]:
     return date_from - timedelta(days=length), date_from - timedelta(days=1)
 
 
-def _shift_as_of(as_of: datetime, old_to: date, new_to: date) -> datetime:
-    """Keep as_of at the same distance from the period's end (month ends stay month ends)."""
+def _shift_as_of(
+    as_of: datetime, old_from: date, old_to: date, new_from: date, new_to: date
+) -> datetime:
+    """The moment the earlier period is observed at, for 同比/环比.
+
+    While the current period runs (as_of before its end), the earlier one is seen
+    the same time after its start (capped at its end): 本月 on 1 Dec 09:00 is
+    compared with 1 Nov 00:00–09:00, not with a window measured back from the end,
+    which for a shorter earlier month falls before it starts. Once the period has
+    ended, the earlier one is seen the same time after its end (a month end stays a
+    month end)."""
+    old_start = datetime.combine(old_from, time.min)
     old_end = datetime.combine(old_to, END_OF_DAY)
-    if as_of == old_end:
-        return datetime.combine(new_to, END_OF_DAY)
-    return datetime.combine(new_to, END_OF_DAY) - (old_end - as_of)
+    new_end = datetime.combine(new_to, END_OF_DAY)
+    if as_of >= old_end:
+        return new_end + (as_of - old_end)
+    return min(datetime.combine(new_from, time.min) + (as_of - old_start), new_end)
 
 
 def change(metric: str, current: Any, earlier: Any) -> dict[str, Any] | None:
@@ -1127,7 +1138,7 @@ def compare(
         ("yoy", (shift_years(date_from, -1), shift_years(date_to, -1))),
         ("mom", (mom_from, mom_to)),
     ):
-        earlier_as_of = _shift_as_of(current_as_of, date_to, p_to)
+        earlier_as_of = _shift_as_of(current_as_of, date_from, date_to, p_from, p_to)
         earlier = kpis(bind, region, p_from, p_to, earlier_as_of, now=now, detail=False, **filters)
         out[name] = {
             "from": p_from.isoformat(),
@@ -1203,7 +1214,7 @@ def ranking(
     current_as_of = to_as_of(as_of)
     earlier_as_of = None
     if current_as_of is not None:
-        earlier_as_of = _shift_as_of(current_as_of, date_to, p_to)
+        earlier_as_of = _shift_as_of(current_as_of, date_from, date_to, p_from, p_to)
     earlier_rows = breakdown(bind, region, p_from, p_to, "child", earlier_as_of, **filters)
     for batch in (rows, earlier_rows):
         for row in batch:

@@ -564,6 +564,60 @@ def test_compare_matches_oracle(
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize(
+    ("date_from", "date_to", "as_of", "now", "yoy_as_of", "mom_as_of"),
+    [
+        # 本月 on its first morning: March (31 days) against February 1st, 09:00 —
+        # measured back from the end it would fall on 29 January, before February.
+        (
+            date(2024, 3, 1), date(2024, 3, 31), None, datetime(2024, 3, 1, 9, 0),
+            datetime(2023, 3, 1, 9, 0), datetime(2024, 2, 1, 9, 0),
+        ),
+        # Mid-month: the same time after the start (19 days 15.5 hours).
+        (
+            date(2024, 3, 1), date(2024, 3, 31), None, datetime(2024, 3, 20, 15, 30),
+            datetime(2023, 3, 20, 15, 30), datetime(2024, 2, 20, 15, 30),
+        ),
+        # A quarter to date: 环比 the previous quarter, the same 45 days in.
+        (
+            date(2024, 4, 1), date(2024, 6, 30), datetime(2024, 5, 15, 23, 59, 59), None,
+            datetime(2023, 5, 15, 23, 59, 59), datetime(2024, 2, 14, 23, 59, 59),
+        ),
+        # An ended month seen 10 days later: the earlier month 10 days after its end.
+        (
+            date(2024, 2, 1), date(2024, 2, 29), date(2024, 3, 10), None,
+            datetime(2023, 3, 10, 23, 59, 59), datetime(2024, 2, 10, 23, 59, 59),
+        ),
+    ],
+    ids=["month-first-morning", "month-to-date", "quarter-to-date", "ended-seen-later"],
+)  # fmt: skip
+def test_compare_unfinished_periods_match_oracle(
+    metrics, fixture_engine, fixture_oracle, use_rollups,
+    date_from, date_to, as_of, now, yoy_as_of, mom_as_of,
+):  # fmt: skip
+    """docs/METRICS.md: while a period runs its earlier periods are seen the same time
+    after their start; once it has ended, the same time after their end."""
+    region = "150203"
+    result = metrics.compare(
+        fixture_engine, region, date_from, date_to, as_of, use_rollups=use_rollups, now=now
+    )
+    problems = diff_kpis(
+        fixture_oracle.kpis(region, date_from, date_to, as_of, now=now),
+        result["current"],
+        "current",
+    )
+    for name, (prev_from, prev_to), earlier_as_of in (
+        ("yoy", yoy_period(date_from, date_to), yoy_as_of),
+        ("mom", mom_period(date_from, date_to), mom_as_of),
+    ):
+        section = result[name]
+        assert section["as_of"] == earlier_as_of.isoformat(sep=" "), name
+        earlier = fixture_oracle.kpis(region, prev_from, prev_to, earlier_as_of)
+        for key in PERIOD_KEYS:
+            problems += diff_value(key, earlier[key], section["values"].get(key), name)
+    assert not problems, "\n".join(problems)
+
+
 def test_ranking_ranks_the_children(metrics, fixture_engine, fixture_oracle, use_rollups):
     date_from, date_to = date(2024, 3, 1), date(2024, 3, 31)
     rows = metrics.ranking(fixture_engine, "150203", date_from, date_to, use_rollups=use_rollups)
