@@ -4,8 +4,10 @@ Each public function takes an engine (or connection), a region code, a period an
 `as_of`, and returns plain data. Aggregation runs in SQL: large scopes read the
 rollup tables where they answer the question exactly (whole months; `as_of` at a
 month end or past the data horizon); the rest reads the cases table through its
-indexes. `use_rollups=False` forces the straight path (tests and benchmarks compare
-the two).
+indexes: a partial edge month, or its complement when the rollups give the whole
+month (the sums are additive), and the closures of as_of's own month before or
+after as_of, whichever is shorter (see `_plan`). `use_rollups=False` forces the
+straight path (tests and benchmarks compare the two).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sqlalchemy import (
     Engine,
     and_,
     case,
+    exists,
     func,
     literal,
     or_,
@@ -45,6 +48,7 @@ from .models import (
     Case,
     RollupCohort,
     RollupOpen,
+    RollupRepeat,
 )
 from .reference import Reference, load_reference
 from .regions import Scope, UnknownRegion
@@ -219,17 +223,48 @@ def _is_month_end(moment: datetime) -> bool:
     return moment.time() == END_OF_DAY and moment.date() == _month_last(moment.date())
 
 
+Window = tuple[datetime, datetime]  # inclusive bounds
+
+
 @dataclass(frozen=True)
 class Plan:
     """How a cohort question is split: whole months from the rollups, the rest
-    (partial edge months) from the cases table."""
+    (partial edge months) from the cases table.
+
+    An edge month whose partial part is the larger part of it is read whole from the
+    rollups, less its complement from the cases table (the sums are additive), so no
+    window read from the cases table is longer than half a month."""
 
     rollup_months: tuple[date, date] | None  # first days of the first and last month
-    straight: tuple[tuple[datetime, datetime], ...]  # accepted_at windows, inclusive
-    # as_of inside a month (before the data horizon): the rollups count as closed what
-    # closed before that month; the closures from the month's first moment to as_of
-    # (closed_at window, inclusive) are read from the cases table.
-    closing: tuple[datetime, datetime] | None = None
+    straight: tuple[Window, ...]  # accepted_at windows added
+    # as_of inside a month (before the data horizon): early in the month, the rollups
+    # count as closed what closed before that month and the closures from the month's
+    # first moment to as_of (`closing`, a closed_at window) are added; late in it, the
+    # rollups count the whole month's closures and those after as_of (`closing_minus`)
+    # are taken off. Either way of the cases accepted in the rollup months.
+    closing: Window | None = None
+    # accepted_at windows taken off: the complements of edge months read whole.
+    minus: tuple[Window, ...] = ()
+    closing_minus: Window | None = None
+
+
+def _month_window(month: date) -> Window:
+    return datetime.combine(month, time.min), datetime.combine(_month_last(month), END_OF_DAY)
+
+
+def _seconds(window: Window) -> int:
+    return int((window[1] - window[0]).total_seconds()) + 1
+
+
+def _complement(month: date, part: Window) -> list[Window]:
+    """The parts of `month` outside the window `part` (which lies inside it)."""
+    low, high = _month_window(month)
+    out = []
+    if part[0] > low:
+        out.append((low, part[0] - timedelta(seconds=1)))
+    if part[1] < high:
+        out.append((part[1] + timedelta(seconds=1), high))
+    return out
 
 
 def _plan(q: Query, state: State | None, use_rollups: bool | None, group: str | None) -> Plan:
@@ -238,12 +273,6 @@ def _plan(q: Query, state: State | None, use_rollups: bool | None, group: str | 
         return Plan(None, whole)
     if not _rollups_answer(q, group):
         return Plan(None, whole)
-    # "Closed by as_of" reads the closing month: exact at a month end, or when as_of is
-    # past every closure in the data; otherwise the as_of month's closures up to as_of
-    # come from the cases table (a month of closures, not the whole period).
-    closing = None
-    if not (_is_month_end(q.as_of) or q.as_of >= state.max_event_at):
-        closing = (datetime.combine(_month_first(q.as_of.date()), time.min), q.as_of)
     start, end = q.start, q.end
     if end < start:
         return Plan(None, ())
@@ -256,14 +285,50 @@ def _plan(q: Query, state: State | None, use_rollups: bool | None, group: str | 
     last = _month_first(end.date())
     if not end_is_whole:
         last = _month_first(last - timedelta(days=1))
-    if first > last:
-        return Plan(None, whole)
-    straight = []
-    if start < datetime.combine(first, time.min):
-        straight.append((start, datetime.combine(first, time.min) - timedelta(seconds=1)))
+    # The partial edge months and their part in the cohort (one, if both edges fall
+    # in the same month).
+    edges: dict[date, Window] = {}
+    if first > _month_first(start.date()):
+        month = _month_first(start.date())
+        edges[month] = (start, min(end, _month_window(month)[1]))
     if not end_is_whole:
-        straight.append((datetime.combine(_next_month(last), time.min), end))
-    return Plan((first, last), tuple(straight), closing)
+        month = _month_first(end.date())
+        edges[month] = (max(start, _month_window(month)[0]), end)
+    straight, minus = [], []
+    months = (first, last) if first <= last else None
+    for month, part in sorted(edges.items()):
+        complement = _complement(month, part)
+        # A month row exists for every month of the horizon (none outside it: no case
+        # was accepted then, and the straight window is empty).
+        in_horizon = (
+            state.rollup_first_month is not None
+            and state.rollup_last_month is not None
+            and state.rollup_first_month <= month <= state.rollup_last_month
+        )
+        if in_horizon and sum(map(_seconds, complement)) < _seconds(part):
+            minus.extend(complement)
+            low, high = months or (month, month)
+            months = (min(low, month), max(high, month))
+        else:
+            straight.append(part)
+    if months is None:
+        return Plan(None, whole)
+    if q.scope.level == "village" and group == "child":
+        years = _full_years(months, q.as_of)
+        if not years or months != (date(years[0], 1, 1), date(years[-1], 12, 1)):
+            return Plan(None, whole)
+    # "Closed by as_of" reads the closing month: exact at a month end, or when as_of is
+    # past every closure in the data; otherwise the closures of as_of's month before
+    # as_of (early in the month) or after it (late in it) come from the cases table.
+    closing = closing_minus = None
+    if not (_is_month_end(q.as_of) or q.as_of >= state.max_event_at):
+        low, high = _month_window(_month_first(q.as_of.date()))
+        before, after = (low, q.as_of), (q.as_of + timedelta(seconds=1), high)
+        if _seconds(after) < _seconds(before):
+            closing_minus = after
+        else:
+            closing = before
+    return Plan(months, tuple(straight), closing, tuple(minus), closing_minus)
 
 
 def _rollups_answer(q: Query, group: str | None) -> bool:
@@ -277,8 +342,9 @@ def _rollups_answer(q: Query, group: str | None) -> bool:
     if len(dims) > 1:
         return False
     if level == "village":
-        # Village rows carry no breakdown dimension; a village's children are grids.
-        return not dims and group in (None, "month")
+        # Village rows carry no breakdown dimension. A village's children are grids,
+        # which have year rows only (see _plan).
+        return not dims and group in (None, "month", "child")
     if group == "child":
         return not dims or (level != "township")
     return True
@@ -307,17 +373,29 @@ def _add(into: GroupedSums, key: Any, values: Iterable[int | None]) -> None:
         sums[name] += int(value)
 
 
-def _case_scope(scope: Scope):
+def _case_scope(scope: Scope, *, time_first: bool = False):
     if scope.level == "grid":
         return Case.grid_code == scope.code
     if scope.level == "village":
         return Case.village_code == scope.code
     low, high = scope.village_range
-    return Case.village_code.between(low, high)
+    # `|| ''` keeps SQLite's planner off the village index, which it prefers for any
+    # range of villages: for a city that is a scan of every case.
+    village = Case.village_code.concat("") if time_first else Case.village_code
+    return village.between(low, high)
 
 
-def _case_filters(q: Query) -> list:
-    conditions = [accepted_population(), _case_scope(q.scope)]
+def _time_first(conn: Connection) -> bool:
+    """Whether a query of a short window (at most half a month: an edge month's part,
+    or the closures of part of as_of's month) must steer the planner to the accepted_at
+    or closed_at index: SQLite's, which has no statistics on ranges, takes the village
+    index for a range scope."""
+    return conn.dialect.name == "sqlite"
+
+
+def _case_filters(q: Query, *, time_first: bool = False) -> list:
+    """The scope and filters on the cases table (`time_first`: see _time_first)."""
+    conditions = [accepted_population(), _case_scope(q.scope, time_first=time_first)]
     if q.kind:
         conditions.append(Case.kind == q.kind)
     if q.source:
@@ -346,10 +424,15 @@ def _cohort_straight(
     conn: Connection,
     q: Query,
     group: str | None,
-    window: tuple[datetime, datetime],
+    window: Window,
+    *,
+    short: bool = False,
+    stored_repeats: bool = False,
 ) -> GroupedSums:
     """Measure sums straight from the cases table. `group="mix"` groups by
-    (warning level, source, category) at once, so kpis needs one scan, not four."""
+    (warning level, source, category) at once, so kpis needs one scan, not four.
+    `short`: the window is a part of an edge month (see `_time_first`);
+    `stored_repeats`: see `_stored_repeats`."""
     if group == "mix":
         keys = [Case.warning_level, Case.source, Case.category]
     else:
@@ -362,11 +445,18 @@ def _cohort_straight(
             *(key.label(f"key{i}") for i, key in enumerate(keys)),
             func.count().label("cases"),
             *(count_if(conditions[m]).label(m) for m in CLOSED_MEASURES),
-            count_if(is_repeat_petition()).label("repeat_petitions"),
+            count_if(
+                and_(petition, exists().where(RollupRepeat.case_id == Case.id))
+                if stored_repeats
+                else is_repeat_petition()
+            ).label("repeat_petitions"),
             count_if(petition).label("petitions"),
             count_if(and_(petition, closed)).label("petitions_closed"),
         )
-        .where(*_case_filters(q), Case.accepted_at.between(*window))
+        .where(
+            *_case_filters(q, time_first=short and _time_first(conn)),
+            Case.accepted_at.between(*window),
+        )
         .group_by(*keys)
     )
     out: GroupedSums = {}
@@ -377,12 +467,34 @@ def _cohort_straight(
     return out
 
 
+def _stored_repeats(conn: Connection, state: State | None, use_rollups: bool | None) -> bool:
+    """Whether the cases-table reads of the rollup path take the repeat petitions from
+    rollup_repeat (built with the rollups, so current whenever they are) instead of
+    searching each petitioner's earlier petitions: a primary-key probe per petition
+    rather than a range of the petitioner index, spread over the whole table. SQLite
+    only: there every index holds the case id (the rowid); PostgreSQL's covering
+    indexes don't, and reading the id would visit every row of the table."""
+    return (
+        conn.dialect.name == "sqlite"
+        and use_rollups is not False
+        and state is not None
+        and state.max_event_at is not None
+    )
+
+
 def _rollup_region_filter(table, q: Query, group: str | None, dialect: str) -> list:
     scope = q.scope
     # A range of regions is read through the period-first index. SQLite's planner
     # can't tell the two indexes apart and may walk every period of the range instead;
     # `region_code || ''` keeps it off the region-first one.
     region = table.c.region_code.concat("") if dialect == "sqlite" else table.c.region_code
+    if group == "child" and scope.level == "village":
+        # Its grids' rows, and its cases without a grid under the village's own code
+        # (which sorts first). Few rows: the region-first index suits.
+        return [
+            table.c.region_level == "grid",
+            table.c.region_code.between(scope.code, scope.code + "999"),
+        ]
     if group == "child":
         child_level = scope.child_level
         width = {"district": 6, "township": 9, "village": 12}[child_level]
@@ -433,17 +545,21 @@ def _cohort_rollup(
     # end, or past every closure); with as_of inside its month, closing month before
     # it (the rest is `_cohort_closing`'s).
     as_of_month = _month_first(q.as_of.date())
+    closed_month = _month_first(as_of_month - timedelta(days=1)) if inside_month else as_of_month
     # (A NULL close_month compares as NULL, which CASE takes as false: no IS NOT NULL
     # test needed, one comparison per measure instead of two.)
-    closed = r.c.close_month < as_of_month if inside_month else r.c.close_month <= as_of_month
+    closed = r.c.close_month <= closed_month
 
-    def closed_sum(column, condition=closed):
-        return func.coalesce(func.sum(case((condition, column), else_=0)), 0)
+    def closed_sum(column):
+        return func.coalesce(func.sum(case((closed, column), else_=0)), 0)
 
     if group is None:
         key = literal("")
     elif group == "month":
         key = r.c.period_start
+    elif group == "child" and q.scope.level == "village":
+        # The village's own code holds its cases without a grid: the row keyed "".
+        key = case((r.c.region_code == q.scope.code, literal("")), else_=r.c.region_code)
     elif group == "child":
         key = r.c.region_code
     else:
@@ -454,20 +570,30 @@ def _cohort_rollup(
         base.append(r.c.dim_value == dim_value)
     base.append(r.c.kind == (q.kind or ALL_KINDS))
 
-    selections = _period_selections(r, months, by_month=group == "month")
+    # Month rows: one row per closing month, summed where closed by as_of. Year rows are
+    # cumulative: the one row per group valid at that month, summed as stored.
+    by_grain = {
+        "M": [
+            func.sum(r.c.cases),
+            *(closed_sum(r.c[m]) for m in CLOSED_MEASURES),
+            func.sum(r.c.repeat_petitions),
+            func.sum(r.c.petitions),
+            closed_sum(r.c.petitions_closed),
+        ],
+        "Y": [func.sum(r.c[m]) for m in MEASURES],
+    }
+    valid = _year_row_valid(r, closed_month)
+    period = None
+    if group == "child" and q.scope.level == "village" and conn.dialect.name == "sqlite":
+        # A village's grids lie side by side in the region-first index; SQLite would
+        # take the period-first one and walk the periods of every grid of the city.
+        period = r.c.period_start.op("||")(literal(""))
+    selections = _period_selections(r, months, q.as_of, by_month=group == "month", period=period)
     out: GroupedSums = {}
-    for grain_cond, period_cond in selections:
+    for grain, period_cond in selections:
         query = (
-            select(
-                key.label("key"),
-                func.sum(r.c.cases).label("cases"),
-                closed_sum(r.c.cases).label("closed"),
-                *(closed_sum(r.c[m]).label(m) for m in CLOSED_MEASURES if m != "closed"),
-                func.sum(r.c.repeat_petitions).label("repeat_petitions"),
-                func.sum(r.c.petitions).label("petitions"),
-                closed_sum(r.c.petitions).label("petitions_closed"),
-            )
-            .where(grain_cond, *base, period_cond)
+            select(key.label("key"), *by_grain[grain])
+            .where(r.c.grain == grain, *base, period_cond, *(valid if grain == "Y" else ()))
             .group_by(key)
         )
         for key_value, *values in conn.execute(query):
@@ -475,34 +601,44 @@ def _cohort_rollup(
     return out
 
 
-def _period_selections(r, months: tuple[date, date], *, by_month: bool) -> list[tuple]:
-    """(grain, period) conditions covering the months: whole calendar years from the
-    year rows (unless grouping by month), the rest from month rows."""
+def _year_row_valid(r, month: date) -> list:
+    """The year row of each group that answers as_of month `month` (models.RollupCohort)."""
+    return [r.c.close_month <= month, or_(r.c.close_until > month, r.c.close_until.is_(None))]
+
+
+def _period_selections(
+    r, months: tuple[date, date], as_of: datetime, *, by_month: bool, period=None
+) -> list[tuple[str, Any]]:
+    """(grain, period condition) pairs covering the months: whole calendar years seen
+    at or after their end from the year rows (unless grouping by month), the rest from
+    month rows. (A year whose December is the data's last month may be whole before
+    the year ends; its year row can't tell a December closure before as_of from one
+    after.) `period`: the expression to compare, if not the period_start column."""
+    period = r.c.period_start if period is None else period
     first, last = months
     if by_month:
-        return [(r.c.grain == "M", r.c.period_start.between(first, last))]
-    full_years = [
+        return [("M", period.between(first, last))]
+    full_years = _full_years(months, as_of)
+    if not full_years:
+        return [("M", period.between(first, last))]
+    selections = [("Y", period.between(date(full_years[0], 1, 1), date(full_years[-1], 1, 1)))]
+    if first < date(full_years[0], 1, 1):
+        selections.append(("M", period.between(first, date(full_years[0] - 1, 12, 1))))
+    if last > date(full_years[-1], 12, 1):
+        selections.append(("M", period.between(date(full_years[-1] + 1, 1, 1), last)))
+    return selections
+
+
+def _full_years(months: tuple[date, date], as_of: datetime) -> list[int]:
+    """The calendar years wholly inside the months and ended by as_of (in order)."""
+    first, last = months
+    return [
         y
         for y in range(first.year, last.year + 1)
-        if date(y, 1, 1) >= first and date(y, 12, 1) <= last
+        if date(y, 1, 1) >= first
+        and date(y, 12, 1) <= last
+        and as_of >= datetime.combine(date(y, 12, 31), END_OF_DAY)
     ]
-    if not full_years:
-        return [(r.c.grain == "M", r.c.period_start.between(first, last))]
-    selections = [
-        (
-            r.c.grain == "Y",
-            r.c.period_start.between(date(full_years[0], 1, 1), date(full_years[-1], 1, 1)),
-        )
-    ]
-    if first < date(full_years[0], 1, 1):
-        selections.append(
-            (r.c.grain == "M", r.c.period_start.between(first, date(full_years[0] - 1, 12, 1)))
-        )
-    if last > date(full_years[-1], 12, 1):
-        selections.append(
-            (r.c.grain == "M", r.c.period_start.between(date(full_years[-1] + 1, 1, 1), last))
-        )
-    return selections
 
 
 def _mix_rollup(conn: Connection, q: Query, months: tuple[date, date]) -> dict[str, dict[str, int]]:
@@ -510,15 +646,17 @@ def _mix_rollup(conn: Connection, q: Query, months: tuple[date, date]) -> dict[s
     counts only, no filter on a dimension)."""
     r = RollupCohort.__table__
     mixes: dict[str, dict[str, int]] = {"level": {}, "source": {}, "category": {}}
-    for grain_cond, period_cond in _period_selections(r, months, by_month=False):
+    for grain, period_cond in _period_selections(r, months, q.as_of, by_month=False):
         query = (
             select(r.c.dim, r.c.dim_value, func.sum(r.c.cases))
             .where(
-                grain_cond,
+                r.c.grain == grain,
                 r.c.dim.in_(tuple(mixes)),
                 *_rollup_region_filter(r, q, None, conn.dialect.name),
                 r.c.kind == (q.kind or ALL_KINDS),
                 period_cond,
+                # Every year row carries its group's cohort counts: read the first one.
+                *((r.c.close_month == r.c.period_start,) if grain == "Y" else ()),
             )
             .group_by(r.c.dim, r.c.dim_value)
         )
@@ -528,14 +666,15 @@ def _mix_rollup(conn: Connection, q: Query, months: tuple[date, date]) -> dict[s
 
 
 def _mix_straight(
-    conn: Connection, q: Query, window: tuple[datetime, datetime]
+    conn: Connection, q: Query, window: Window, *, short: bool = False
 ) -> dict[tuple[str, str, str], int]:
     """Accepted cases by (warning level, source, category) from the cases table: counts
-    only, for a scope whose totals came from the rollups."""
+    only, for a scope whose totals came from the rollups. (`short`: see _time_first.)"""
     keys = (Case.warning_level, Case.source, Case.category)
+    time_first = short and _time_first(conn)
     query = (
         select(*keys, func.count())
-        .where(*_case_filters(q), Case.accepted_at.between(*window))
+        .where(*_case_filters(q, time_first=time_first), Case.accepted_at.between(*window))
         .group_by(*keys)
     )
     return {(level, source, category): int(n) for level, source, category, n in conn.execute(query)}
@@ -556,23 +695,37 @@ def _normalize_key(group: str | None, key: Any) -> Any:
     return key
 
 
+Part = tuple[int, GroupedSums]  # (sign, sums): sums added (1) or taken off (-1)
+
+
 def _rollup_parts(
     conn: Connection, q: Query, group: str | None, plan: Plan, state: State
-) -> list[GroupedSums]:
-    """Sums over the plan's whole months: the rollup rows, plus the closures inside
-    as_of's month when as_of lies inside one."""
-    parts = [
-        _cohort_rollup(
-            conn, q, group, plan.rollup_months, state, inside_month=plan.closing is not None
+) -> list[Part]:
+    """Sums over the plan's rollup months: the rollup rows, the complements of the edge
+    months read whole taken off, and the closures inside as_of's month added or taken
+    off when as_of lies inside one."""
+    parts: list[Part] = [
+        (
+            1,
+            _cohort_rollup(
+                conn, q, group, plan.rollup_months, state, inside_month=plan.closing is not None
+            ),
         )
     ]
-    if plan.closing is not None:
-        first, last = plan.rollup_months
-        accepted = (
-            datetime.combine(first, time.min),
-            datetime.combine(_next_month(last), time.min) - timedelta(seconds=1),
+    for window in plan.minus:
+        sums = _cohort_straight(
+            conn, q, group, window, short=True, stored_repeats=_stored_repeats(conn, state, True)
         )
-        parts.append(_cohort_closing(conn, q, group, accepted, plan.closing))
+        parts.append((-1, sums))
+    first, last = plan.rollup_months
+    accepted = (
+        datetime.combine(first, time.min),
+        datetime.combine(_month_last(last), END_OF_DAY),
+    )
+    if plan.closing is not None:
+        parts.append((1, _cohort_closing(conn, q, group, accepted, plan.closing)))
+    if plan.closing_minus is not None:
+        parts.append((-1, _cohort_closing(conn, q, group, accepted, plan.closing_minus)))
     return parts
 
 
@@ -580,12 +733,13 @@ def _cohort_closing(
     conn: Connection,
     q: Query,
     group: str | None,
-    accepted: tuple[datetime, datetime],
-    closing: tuple[datetime, datetime],
+    accepted: Window,
+    closing: Window,
 ) -> GroupedSums:
     """The closed-case measures of the cohort cases accepted in `accepted` that closed
-    in `closing` (as_of's month up to as_of): what the rollup rows leave out when
-    as_of lies inside a month. Cohort counts (cases, petitions, repeats) are 0 here."""
+    in `closing` (a part of as_of's month): what the rollup rows leave out, or count
+    too many, when as_of lies inside a month. Cohort counts (cases, petitions,
+    repeats) are 0 here."""
     key = _case_group_key(q, group)
     conditions = closed_conditions(Case.closed_at.is_not(None))
     query = (
@@ -598,7 +752,7 @@ def _cohort_closing(
             count_if(Case.kind == "petition"),
         )
         .where(
-            *_case_filters(q),
+            *_case_filters(q, time_first=_time_first(conn)),
             Case.closed_at.between(*closing),
             Case.accepted_at.between(*accepted),
         )
@@ -614,18 +768,32 @@ def cohort_sums(
     conn: Connection, q: Query, group: str | None, state: State | None, use_rollups: bool | None
 ) -> GroupedSums:
     plan = _plan(q, state, use_rollups, group)
-    parts = []
+    parts: list[Part] = []
     if plan.rollup_months is not None:
         parts.extend(_rollup_parts(conn, q, group, plan, state))
     for window in plan.straight:
-        parts.append(_cohort_straight(conn, q, group, window))
+        sums = _cohort_straight(
+            conn,
+            q,
+            group,
+            window,
+            short=plan.rollup_months is not None,
+            stored_repeats=_stored_repeats(conn, state, use_rollups),
+        )
+        parts.append((1, sums))
     if len(parts) == 1:
-        return parts[0]
+        return parts[0][1]
+    return _combine(parts)
+
+
+def _combine(parts: list[Part]) -> GroupedSums:
     out: GroupedSums = {}
-    for part in parts:
+    for sign, part in parts:
         for key, sums in part.items():
-            _add(out, key, sums.values())
-    return out
+            _add(out, key, (sign * value for value in sums.values()))
+    # A group whose cases all lie in a complement taken off is not in the cohort (the
+    # straight path would not list it).
+    return {key: sums for key, sums in out.items() if any(sums.values())}
 
 
 # --------------------------------------------------------------------- snapshot sums
@@ -913,7 +1081,10 @@ def kpis(
             # Straight from the cases table: one grouped scan gives the totals and the mixes.
             sums = _empty_sums()
             for window in plan.straight:
-                for key, values in _cohort_straight(conn, q, "mix", window).items():
+                stored = _stored_repeats(conn, state, use_rollups)
+                for key, values in _cohort_straight(
+                    conn, q, "mix", window, stored_repeats=stored
+                ).items():
                     for name in MEASURES:
                         sums[name] += values[name]
                     _add_mix(mixes, key, values["cases"])
@@ -921,12 +1092,15 @@ def kpis(
             sums = cohort_sums(conn, q, None, state, use_rollups).get("") or _empty_sums()
             if mixes_from_rollups:
                 mixes = _mix_rollup(conn, q, plan.rollup_months)
-                windows = plan.straight  # the partial edge months
+                # The partial edge months added, the complements of those read whole
+                # taken off.
+                windows = [(1, w) for w in plan.straight] + [(-1, w) for w in plan.minus]
+                short = True
             else:  # e.g. a village: its rollup rows carry no dimension
-                windows = ((q.start, q.end),)
-            for window in windows:
-                for key, count in _mix_straight(conn, q, window).items():
-                    _add_mix(mixes, key, count)
+                windows, short = [(1, (q.start, q.end))], False
+            for sign, window in windows:
+                for key, count in _mix_straight(conn, q, window, short=short).items():
+                    _add_mix(mixes, key, sign * count)
         result = derive(sums, strict)
         result["by_level"] = dict.fromkeys(WARNING_LEVELS, 0)
         result["by_level"].update({k: v for k, v in mixes["level"].items() if v})

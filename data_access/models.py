@@ -271,24 +271,41 @@ class CaseEvent(Base):
 class RollupCohort(Base):
     """Cohort measures by acceptance period, region, kind and closing month.
 
-    `grain` 'M' rows hold one calendar month of accepted cases, 'Y' rows one calendar
-    year (so a 5-year query reads 5 rows per key, not 60). `close_month` (first day of
-    the month the case closed in, NULL if open at refresh) lets any month-end `as_of`
-    be answered as `close_month <= month(as_of)`. `dim`/`dim_value` carry one optional
-    breakdown dimension ('all', 'source', 'level', 'category', 'center'); 'center' rows
-    exist at township level only, village rows for dim 'all' only. Besides one row set
-    per kind, `kind` = 'all' rows sum the kinds, so a question without a kind filter
-    reads a third as many rows; `petitions` counts the petitions among a row's cases.
+    `grain` 'M' rows hold one calendar month of accepted cases, one row per closing
+    month (`close_month`: first day of the month the cases closed in, NULL if open at
+    refresh), so any month-end `as_of` is answered as `close_month <= month(as_of)`.
+
+    'Y' rows hold one calendar year and are cumulative: each row of a group (year,
+    region, kind, dim, dim_value) carries the closed-case measures of every case of the
+    group closed by its `close_month`, and is the group's row for the as_of months in
+    [close_month, close_until) (`close_until` NULL: open-ended). A query reads one row
+    per group and sums plain columns. Year rows are read only when as_of is at or after
+    the year's end, so closures inside the year are kept in the first row, whose
+    `close_month` is the year's first day (every group has one, even if nothing closed).
+    The cohort counts (cases, petitions, repeat_petitions) are the group's totals on
+    every Y row.
+
+    `dim`/`dim_value` carry one optional breakdown dimension ('all', 'source', 'level',
+    'category', 'center'); 'center' rows exist at township level only, village rows for
+    dim 'all' only. Grid rows (`region_level` 'grid', dim 'all') are year rows only, for
+    a village's breakdown by grid over whole years; a village's cases without a grid
+    are kept under the village's own code. Besides one row set per kind, `kind` = 'all' rows sum the kinds, so
+    a question without a kind filter reads a third as many rows; `petitions` counts the
+    petitions among a row's cases, `closed` and `petitions_closed` the closed ones.
     """
 
     __tablename__ = "rollup_cohort"
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     grain: Mapped[str] = mapped_column(String(1))
     period_start: Mapped[date] = mapped_column(Date)
-    region_code: Mapped[str] = mapped_column(String(12))
+    # A region code, or a grid code on grid rows (15 digits).
+    region_code: Mapped[str] = mapped_column(String(15))
     region_level: Mapped[str] = mapped_column(String(10))
     kind: Mapped[str] = mapped_column(String(12))
     close_month: Mapped[date | None] = mapped_column(Date)
+    # Y rows: the first as_of month the row no longer answers (NULL: open-ended; always
+    # NULL on M rows).
+    close_until: Mapped[date | None] = mapped_column(Date)
     # Month in which the case turns overdue: month of (deadline_at + 1 s), so that
     # "deadline_at < month end" is exactly "due_month <= that month". NULL where it
     # can't matter (see rollups._cohort_from_cases) and on year rows.
@@ -297,6 +314,8 @@ class RollupCohort(Base):
     dim_value: Mapped[str] = mapped_column(String(40))
     cases: Mapped[int] = mapped_column(Integer)
     petitions: Mapped[int] = mapped_column(Integer)
+    closed: Mapped[int] = mapped_column(Integer)
+    petitions_closed: Mapped[int] = mapped_column(Integer)
     resolved: Mapped[int] = mapped_column(Integer)
     on_time: Mapped[int] = mapped_column(Integer)
     rated: Mapped[int] = mapped_column(Integer)
@@ -307,7 +326,9 @@ class RollupCohort(Base):
     repeat_petitions: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (
-        # One scope's own rows: region first, then the periods.
+        # One scope's own rows: region first, then the periods. The closing months
+        # last: a year row's validity test runs on the index entry, so only the one
+        # row per group that answers is read from the table.
         Index(
             "ix_rollup_cohort_lookup",
             "dim",
@@ -316,6 +337,8 @@ class RollupCohort(Base):
             "kind",
             "region_code",
             "period_start",
+            "close_month",
+            "close_until",
         ),
         # A range of regions (every township of a city, for its centers): periods
         # first, so only the period's rows are read.
@@ -327,6 +350,8 @@ class RollupCohort(Base):
             "kind",
             "period_start",
             "region_code",
+            "close_month",
+            "close_until",
         ),
     )
 

@@ -1,9 +1,12 @@
 """Rollup tables: built in SQL from the cases table, carrying a data version.
 
-Sized to their callers: cohort rows are month (and year) × township (plus district,
-city and village copies) × kind × closing month × due month, with one breakdown
-dimension at a time. Large scopes read these; villages and grids read the cases
-table through its indexes (see metrics.py).
+Sized to their callers: cohort month rows are month × township (plus district, city
+and village copies) × kind × closing month × due month, with one breakdown dimension
+at a time. Year rows are cumulative over the closing months (one row per group and
+as_of month, see models.RollupCohort), built from the month rows with window
+functions; grids have year rows only (for a village's breakdown by grid). Large
+scopes read these; villages and grids otherwise read the cases table through its
+indexes (see metrics.py).
 """
 
 from __future__ import annotations
@@ -28,8 +31,10 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    union_all,
     update,
 )
+from sqlalchemy import Date as SqlDate
 from sqlalchemy import String as SqlString
 
 from .measures import accepted_population, closed_conditions, count_if, is_repeat_petition
@@ -53,9 +58,12 @@ DIM_COLUMNS = {
 }
 # Dimensions copied up to district and city rows ('center' stays per township).
 AREA_DIMS = ("all", "source", "level", "category")
-ROLLUP_MEASURES = (
-    "cases",
-    "petitions",
+# Cohort counts: the same whatever as_of is (a year row carries its group's totals).
+COHORT_COUNTS = ("cases", "petitions", "repeat_petitions")
+# Counts of closed cases (a year row carries them cumulated over the closing months).
+CLOSED_COUNTS = (
+    "closed",
+    "petitions_closed",
     "resolved",
     "on_time",
     "rated",
@@ -63,8 +71,8 @@ ROLLUP_MEASURES = (
     "satisfied_strict",
     "village_contained",
     "township_contained",
-    "repeat_petitions",
 )
+ROLLUP_MEASURES = COHORT_COUNTS + CLOSED_COUNTS
 _KEY_COLUMNS = (
     "grain",
     "period_start",
@@ -82,35 +90,71 @@ _KEY_COLUMNS = (
 _BUILD = Table(
     "rollup_cohort_build",
     MetaData(),
-    *(Column(name, RollupCohort.__table__.c[name].type) for name in _KEY_COLUMNS + ROLLUP_MEASURES),
+    *(
+        Column(name, RollupCohort.__table__.c[name].type)
+        for name in (*_KEY_COLUMNS, "close_until", *ROLLUP_MEASURES)
+    ),
     prefixes=["TEMPORARY"],
 )
-_STORAGE_ORDER = ("dim", "grain", "region_level", "kind", "region_code", "period_start")
+# Grain of the grid rows' year buckets in the build table (never copied to rollup_cohort).
+GRID_STAGING = "g"
+_STORAGE_ORDER = (
+    "dim",
+    "grain",
+    "region_level",
+    "kind",
+    "region_code",
+    "period_start",
+    "close_month",
+)
 
 
 def _cohort_from_cases(conn: Connection, region_level: str, dim: str) -> None:
-    """Month rows straight from the cases table for one region level and dimension."""
-    digits = {"township": 9, "village": 12}[region_level]
-    region_code = func.substr(Case.village_code, 1, digits)
-    dim_value = literal("") if dim == "all" else DIM_COLUMNS[dim]
+    """Month rows straight from the cases table for one region level and dimension.
+
+    At grid level (dim 'all' only) the rows are year buckets (grain 'g', staging only),
+    the input of the grid year rows: a grid's month rows would outnumber every other
+    level's, and no question reads them. Cases without a grid are kept under their
+    village's code (the village breakdown's row "未划入网格")."""
     closed = Case.closed_at.is_not(None)
     conditions = closed_conditions(closed)
     repeat = RollupRepeat.__table__
-    accept_month = month_start(Case.accepted_at)
+    dim_value = literal("") if dim == "all" else DIM_COLUMNS[dim]
     close_month = month_start(Case.closed_at)
-    # Overdue at a month end <=> deadline_at + 1 s falls in that month or earlier.
-    due = month_start(shift_seconds(Case.deadline_at, 1))
-    # The due month only matters while a case is open at a month end; for a case that
-    # closes in its own month, or before it falls due, it is NULL, so these (most)
-    # cases don't multiply the rows.
-    due_month = case(
-        (and_(closed, or_(close_month == accept_month, due >= close_month)), None),
-        else_=due,
-    )
-    keys = (accept_month, region_code, Case.kind, close_month, due_month, dim_value)
+    if region_level == "grid":
+        grain = GRID_STAGING
+        region_code = func.coalesce(Case.grid_code, Case.village_code)
+        period = year_start(Case.accepted_at)
+        # The bucket _cumulative_years makes of it: the year's start, or a later month.
+        bucketed = case((year_start(Case.closed_at) > period, close_month), else_=period)
+        keys = (period, region_code, Case.kind, bucketed, literal(None, type_=SqlDate), dim_value)
+    else:
+        grain = "M"
+        region_code = func.substr(
+            Case.village_code, 1, {"township": 9, "village": 12}[region_level]
+        )
+        accept_month = month_start(Case.accepted_at)
+        # Overdue at a month end <=> deadline_at + 1 s falls in that month or earlier.
+        due = month_start(shift_seconds(Case.deadline_at, 1))
+        # The due month only matters while a case is open at a month end; for a case
+        # that closes in its own month, or before it falls due, it is NULL, so these
+        # (most) cases don't multiply the rows.
+        due_month = case(
+            (and_(closed, or_(close_month == accept_month, due >= close_month)), None),
+            else_=due,
+        )
+        keys = (accept_month, region_code, Case.kind, close_month, due_month, dim_value)
+    petition = Case.kind == "petition"
+    measures = {
+        "cases": func.count(),
+        "petitions": count_if(petition),
+        "repeat_petitions": count_if(repeat.c.case_id.is_not(None)),
+        "petitions_closed": count_if(and_(petition, closed)),
+        **{m: count_if(condition) for m, condition in conditions.items()},
+    }
     query = (
         select(
-            literal("M"),
+            literal(grain),
             keys[0],
             keys[1],
             literal(region_level),
@@ -119,10 +163,7 @@ def _cohort_from_cases(conn: Connection, region_level: str, dim: str) -> None:
             keys[4],
             literal(dim),
             keys[5],
-            func.count(),
-            count_if(Case.kind == "petition"),
-            *(count_if(conditions[m]) for m in ROLLUP_MEASURES[2:-1]),
-            count_if(repeat.c.case_id.is_not(None)),
+            *(measures[m] for m in ROLLUP_MEASURES),
         )
         .select_from(Case.__table__.outerjoin(repeat, repeat.c.case_id == Case.id))
         .where(accepted_population())
@@ -138,27 +179,21 @@ def _cohort_from_rollup(
     target_level: str,
     region_code,
     dims: tuple[str, ...],
-    yearly: bool = False,
 ) -> None:
-    """Coarser rows summed from month rows: district/city copies, or year rows.
-
-    Year rows are read only when as_of is at or after the year's end, so a closure
-    inside the year is kept as the year's first month, and the due month is dropped:
-    both collapse many month rows into one.
-    """
+    """District and city month rows summed from the township month rows."""
     r = _BUILD
-    if yearly:
-        period_start = year_start(r.c.period_start)
-        close_month = case(
-            (year_start(r.c.close_month) == period_start, period_start), else_=r.c.close_month
-        )
-        due_month = literal(None, type_=r.c.due_month.type)
-    else:
-        period_start, close_month, due_month = r.c.period_start, r.c.close_month, r.c.due_month
-    keys = (period_start, region_code, r.c.kind, close_month, due_month, r.c.dim, r.c.dim_value)
+    keys = (
+        r.c.period_start,
+        region_code,
+        r.c.kind,
+        r.c.close_month,
+        r.c.due_month,
+        r.c.dim,
+        r.c.dim_value,
+    )
     query = (
         select(
-            literal("Y" if yearly else "M"),
+            literal("M"),
             keys[0],
             keys[1],
             literal(target_level),
@@ -172,14 +207,88 @@ def _cohort_from_rollup(
 
 
 def _all_kinds(conn: Connection) -> None:
-    """Rows with kind = 'all': every row set summed over the kinds."""
+    """Month rows (and grid year buckets) with kind = 'all': summed over the kinds."""
     r = _BUILD
     keys = [r.c[name] for name in _KEY_COLUMNS if name != "kind"]
-    query = select(
-        *(literal(ALL_KINDS) if name == "kind" else r.c[name] for name in _KEY_COLUMNS),
-        *(func.sum(r.c[m]) for m in ROLLUP_MEASURES),
-    ).group_by(*keys)
+    query = (
+        select(
+            *(literal(ALL_KINDS) if name == "kind" else r.c[name] for name in _KEY_COLUMNS),
+            *(func.sum(r.c[m]) for m in ROLLUP_MEASURES),
+        )
+        .where(r.c.grain.in_(("M", GRID_STAGING)))
+        .group_by(*keys)
+    )
     conn.execute(insert(_BUILD).from_select(list(_KEY_COLUMNS + ROLLUP_MEASURES), query))
+
+
+_GROUP_COLUMNS = ("period_start", "region_code", "region_level", "kind", "dim", "dim_value")
+
+
+def _cumulative_years(conn: Connection) -> None:
+    """Year rows from the month rows, for every level, dimension and kind at once.
+
+    A year row answers every as_of month from its `close_month` to its `close_until`
+    (see models.RollupCohort): its closed-case measures are cumulated over the group's
+    closing months, its cohort counts are the group's totals. Year rows are read only
+    when as_of is at or after the year's end, so the closures inside the year (and the
+    open cases, which carry no closed measures) start the group's first row, at the
+    year's first day.
+    """
+    r = _BUILD
+    year = year_start(r.c.period_start)
+    after_year = year_start(r.c.close_month) > year
+    bucket = case((after_year, r.c.close_month), else_=year)
+    group = [
+        year.label("period_start"),
+        *(r.c[name] for name in _GROUP_COLUMNS[1:]),
+    ]
+    # (The grid rows' staging buckets are bucketed already: the same again.)
+    sources = r.c.grain.in_(("M", GRID_STAGING))
+    month_rows = select(
+        *group, bucket.label("close_month"), *(r.c[m] for m in ROLLUP_MEASURES)
+    ).where(sources)
+    # A group whose cases all close after the year still needs its first row at the
+    # year's start (nothing closed yet): an empty bucket there.
+    first_rows = select(
+        *group,
+        year.label("close_month"),
+        *(literal(0).label(m) for m in ROLLUP_MEASURES),
+    ).where(sources, after_year)
+    rows = union_all(month_rows, first_rows).subquery()
+    keys = [rows.c[name] for name in _GROUP_COLUMNS]
+    buckets = (
+        select(*keys, rows.c.close_month, *(func.sum(rows.c[m]).label(m) for m in ROLLUP_MEASURES))
+        .group_by(*keys, rows.c.close_month)
+        .subquery()
+    )
+    keys = [buckets.c[name] for name in _GROUP_COLUMNS]
+    months = buckets.c.close_month
+    query = select(
+        literal("Y"),
+        *keys[:4],
+        months,
+        func.lead(months).over(partition_by=keys, order_by=months),
+        literal(None, type_=SqlDate),
+        *keys[4:],
+        # The whole group (ordered like the others, so one sort serves every window).
+        *(
+            func.sum(buckets.c[m]).over(partition_by=keys, order_by=months, rows=(None, None))
+            for m in COHORT_COUNTS
+        ),
+        # (The default frame ends at the current row: closing months are unique per group.)
+        *(func.sum(buckets.c[m]).over(partition_by=keys, order_by=months) for m in CLOSED_COUNTS),
+    )
+    columns = [
+        "grain",
+        *_GROUP_COLUMNS[:4],
+        "close_month",
+        "close_until",
+        "due_month",
+        *_GROUP_COLUMNS[4:],
+        *COHORT_COUNTS,
+        *CLOSED_COUNTS,
+    ]
+    conn.execute(insert(_BUILD).from_select(columns, query))
 
 
 def _open_snapshots(conn: Connection, last_month: date) -> None:
@@ -294,6 +403,7 @@ def _refresh(conn: Connection) -> int:
     for dim in ("all", *DIM_COLUMNS):
         _cohort_from_cases(conn, "township", dim)
     _cohort_from_cases(conn, "village", "all")
+    _cohort_from_cases(conn, "grid", "all")
 
     r = _BUILD
     _cohort_from_rollup(
@@ -310,23 +420,15 @@ def _refresh(conn: Connection) -> int:
         region_code=func.substr(r.c.region_code, 1, 4).concat("00"),
         dims=AREA_DIMS,
     )
-    for level in ("city", "district", "township", "village"):
-        _cohort_from_rollup(
-            conn,
-            source_level=level,
-            target_level=level,
-            region_code=r.c.region_code,
-            dims=("all", *DIM_COLUMNS),
-            yearly=True,
-        )
     _all_kinds(conn)
-    columns = list(_KEY_COLUMNS + ROLLUP_MEASURES)
+    _cumulative_years(conn)
+    columns = [*_KEY_COLUMNS, "close_until", *ROLLUP_MEASURES]
     conn.execute(
         insert(RollupCohort).from_select(
             columns,
-            select(*(_BUILD.c[name] for name in columns)).order_by(
-                *(_BUILD.c[name] for name in _STORAGE_ORDER)
-            ),
+            select(*(_BUILD.c[name] for name in columns))
+            .where(_BUILD.c.grain != GRID_STAGING)
+            .order_by(*(_BUILD.c[name] for name in _STORAGE_ORDER)),
         )
     )
     _BUILD.drop(conn)

@@ -773,3 +773,254 @@ def test_oracle_children_partition_their_parent(fixture_oracle):
         total = o.kpis(region, date(2022, 1, 1), date(2025, 12, 31))
         for key in COUNT_KEYS + ("open", "overdue_open"):
             assert sum(row[key] for row in rows.values()) == total[key], (region, key)
+
+
+# ---------------------------------------------------------------- edge months and as_of
+# Questions whose edge months or as_of month the rollup path splits (data_access.metrics
+# `_plan`): an edge month's part read straight when it is the shorter side, or the whole
+# month from the rollups less its complement when it is the longer one; as_of inside a
+# month early (its closures up to as_of added) or late (those after it taken off).
+# (id, date_from, date_to, as_of, what the rollup path's plan holds)
+EDGE_QUERIES = [
+    ("first-edge-long", date(2024, 1, 5), date(2024, 3, 31), None, {"minus": 1}),
+    ("first-edge-short", date(2024, 1, 25), date(2024, 3, 31), None, {"straight": 1}),
+    # (as_of: the period end, inside its month: its closures after as_of taken off, or
+    # those before it added.)
+    (
+        "last-edge-long",
+        date(2024, 1, 1),
+        date(2024, 3, 25),
+        None,
+        {"minus": 1, "closing_minus": True},
+    ),
+    ("last-edge-short", date(2024, 1, 1), date(2024, 3, 5), None, {"straight": 1, "closing": True}),
+    # The complement's cases closed by a later as_of: taken off with the rest of them.
+    (
+        "last-edge-long-seen-later",
+        date(2024, 1, 1),
+        date(2024, 3, 25),
+        datetime(2024, 4, 10, 12, 0, 0),
+        {"minus": 1, "closing": True},
+    ),
+    (
+        "one-month-long",
+        date(2024, 3, 2),
+        date(2024, 3, 29),
+        None,
+        {"minus": 2, "closing_minus": True},
+    ),
+    (
+        "two-edges-no-whole-month",
+        date(2024, 1, 10),
+        date(2024, 2, 20),
+        None,
+        {"minus": 2, "closing_minus": True},
+    ),
+    (
+        "asof-early-in-edge-month",
+        date(2024, 1, 1),
+        date(2024, 6, 30),
+        datetime(2024, 3, 4, 10, 0, 0),
+        {"straight": 1, "closing": True},
+    ),
+    (
+        "asof-late-in-edge-month",
+        date(2024, 1, 1),
+        date(2024, 6, 30),
+        datetime(2024, 3, 27, 18, 0, 0),
+        {"minus": 1, "closing_minus": True},
+    ),
+    (
+        "asof-early-next-month",
+        date(2024, 1, 1),
+        date(2024, 1, 31),
+        date(2024, 2, 3),
+        {"closing": True},
+    ),
+    (
+        "asof-late-next-month",
+        date(2024, 1, 1),
+        date(2024, 1, 31),
+        datetime(2024, 2, 26, 12, 0, 0),
+        {"closing_minus": True},
+    ),
+    (
+        "both-edges-asof-inside-last",
+        date(2024, 1, 10),
+        date(2024, 3, 20),
+        datetime(2024, 3, 18, 12, 0, 0),
+        {"minus": 2, "closing_minus": True},
+    ),
+    ("edge-before-horizon", date(2021, 12, 5), date(2022, 2, 28), None, {"straight": 1}),
+    # Whole years: a village's grids come from the grid year rows then.
+    ("years", date(2022, 1, 1), date(2024, 12, 31), None, {"grid_rows": True}),
+    (
+        "years-first-edge-long",
+        date(2022, 1, 5),
+        date(2024, 12, 31),
+        None,
+        {"minus": 1, "grid_rows": True},
+    ),
+    (
+        "years-asof-early-later",
+        date(2023, 1, 1),
+        date(2024, 12, 31),
+        datetime(2025, 3, 10, 10, 0, 0),
+        {"closing": True, "grid_rows": True},
+    ),
+    (
+        "years-asof-late-later",
+        date(2023, 1, 1),
+        date(2024, 12, 31),
+        datetime(2025, 3, 28, 10, 0, 0),
+        {"closing_minus": True, "grid_rows": True},
+    ),
+]
+EDGE_FILTERS = [{}, {"kind": "petition"}, {"source": "walk_in"}, {"kind": "dispute"}]
+EDGE_PARAMS = [
+    pytest.param(*q[1:4], f, id=f"{q[0]}-{_filter_id(f) or 'all'}")
+    for i, q in enumerate(EDGE_QUERIES)
+    for f in ({}, EDGE_FILTERS[1 + i % 3])
+]
+# City, district, township, villages (one with grids), a grid: where the rollups apply
+# and where they don't.
+EDGE_SCOPES = ["150200", "150203", "150203100", "150203001015", "150204001021", "150203100200001"]
+
+
+@pytest.mark.parametrize(("date_from", "date_to", "as_of", "filters"), EDGE_PARAMS)
+def test_edge_months_match_oracle(
+    metrics, fixture_engine, fixture_oracle, use_rollups, date_from, date_to, as_of, filters
+):
+    args = (date_from, date_to, as_of, None, use_rollups)
+    problems = _check_kpis(metrics, fixture_engine, fixture_oracle, EDGE_SCOPES, *args, **filters)
+    for by in ("child", "month", "source", "center"):
+        problems += _check_breakdown(
+            metrics, fixture_engine, fixture_oracle, EDGE_SCOPES, date_from, date_to, by,
+            as_of, None, use_rollups, **filters,
+        )  # fmt: skip
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("date_from", "date_to", "as_of", "expected"),
+    [pytest.param(*q[1:], id=q[0]) for q in EDGE_QUERIES],
+)
+def test_edge_month_plans(metrics, sqlite_fixture_engine, date_from, date_to, as_of, expected):
+    """The questions above take the branch they are there for: the oracle tests then
+    cover every way the rollup path splits a question."""
+    from data_access.metrics import _plan, resolve_query
+
+    with sqlite_fixture_engine.connect() as conn:
+        state, _ref, q = resolve_query(conn, "150200", date_from, date_to, as_of)
+    plan = _plan(q, state, None, None)
+    assert plan.rollup_months is not None
+    assert len(plan.straight) == expected.get("straight", 0), plan
+    assert len(plan.minus) == expected.get("minus", 0), plan
+    assert (plan.closing is not None) == expected.get("closing", False), plan
+    assert (plan.closing_minus is not None) == expected.get("closing_minus", False), plan
+    # No window read from the cases table is longer than half a month (but for an edge
+    # month before the data, which holds no case).
+    windows = [*plan.straight, *plan.minus, *(w for w in (plan.closing, plan.closing_minus) if w)]
+    for low, high in windows:
+        assert high - low < timedelta(days=16) or low.date() < state.rollup_first_month
+    # A village's breakdown by grid reads the grid year rows for whole years only.
+    with sqlite_fixture_engine.connect() as conn:
+        _state, _ref, vq = resolve_query(conn, "150204001021", date_from, date_to, as_of)
+    village_plan = _plan(vq, state, None, "child")
+    assert (village_plan.rollup_months is not None) == expected.get("grid_rows", False)
+
+
+# The data's last acceptance falls in December 2025 and a December case closes after
+# the as_of below: the year row of 2025 (kept for as_of at or after the year's end,
+# closures inside the year counted from its start) must not answer before 31 December.
+_DECEMBER = {
+    **CASES[0],
+    "village_code": "150203001015",
+    "center_id": 8,
+    "satisfaction": None,
+    "visited_at": None,
+    "petitioner_key": None,
+}
+DECEMBER_CASES = [
+    {
+        **_DECEMBER,
+        "case_no": "X-DEC-CLOSE-LATE",
+        "grid_code": "150203001015001",
+        "status": "closed",
+        "accepted_at": datetime(2025, 12, 3, 10, 0, 0),
+        "deadline_at": datetime(2025, 12, 30, 10, 0, 0),
+        "closed_at": datetime(2025, 12, 20, 15, 0, 0),
+        "outcome": "resolved",
+        "resolved_level": "village",
+    },
+    {
+        **_DECEMBER,
+        "case_no": "X-DEC-OPEN",
+        "grid_code": None,
+        "status": "in_progress",
+        "accepted_at": datetime(2025, 12, 10, 9, 0, 0),
+        "deadline_at": datetime(2025, 12, 12, 9, 0, 0),
+        "closed_at": None,
+        "outcome": None,
+        "resolved_level": None,
+    },
+]
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def december_engine(request, tmp_path_factory):
+    """The fixture database plus DECEMBER_CASES, rolled up."""
+    from fixtures import load_fixture
+    from sqlalchemy import insert
+
+    from data_access.engine import make_engine
+    from data_access.models import Case
+    from data_access.rollups import refresh_rollups
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('december') / 'december.sqlite'}"
+    else:
+        url = request.getfixturevalue("pg_schemas").new("december")
+    engine = make_engine(url)
+    load_fixture(engine, refresh=False)
+    with engine.begin() as conn:
+        conn.execute(insert(Case), DECEMBER_CASES)
+    refresh_rollups(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def december_oracle():
+    from fixtures import CENTERS
+    from oracle import Oracle
+
+    return Oracle(REGIONS, GRIDS, CENTERS, CASES + DECEMBER_CASES)
+
+
+@pytest.mark.parametrize(
+    ("date_from", "date_to", "as_of"),
+    [
+        (date(2025, 1, 1), date(2025, 12, 31), datetime(2025, 12, 15, 23, 59, 59)),
+        (date(2023, 1, 1), date(2025, 12, 31), datetime(2025, 12, 15, 23, 59, 59)),
+        (date(2025, 1, 1), date(2025, 12, 31), datetime(2025, 12, 31, 23, 59, 59)),
+        (date(2025, 12, 1), date(2025, 12, 31), datetime(2025, 12, 19, 8, 0, 0)),
+    ],
+    ids=["year-mid-december", "years-mid-december", "year-end", "december-late"],
+)
+def test_year_rows_wait_for_the_year_end(
+    metrics, december_engine, december_oracle, use_rollups, date_from, date_to, as_of
+):
+    scopes = ["150200", "150203", "150203001", "150203001015", "150203001015001"]
+    problems = _check_kpis(
+        metrics, december_engine, december_oracle, scopes, date_from, date_to, as_of, None,
+        use_rollups,
+    )  # fmt: skip
+    for by in ("child", "month", "center"):
+        problems += _check_breakdown(
+            metrics, december_engine, december_oracle, scopes, date_from, date_to, by, as_of,
+            None, use_rollups,
+        )  # fmt: skip
+    assert not problems, "\n".join(problems)
