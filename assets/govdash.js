@@ -78,41 +78,69 @@
         }
     };
 
-    /* The ranking table's column headers (components/tables.py): sort its rows in the
-       browser. The rows arrive as Dash components whose data-<column> attributes
-       hold the values to sort by ("" = none, always last). */
-    window.dash_clientside.govdash.sortRanking = function (nClicks, rows, state) {
-        var noUpdate = window.dash_clientside.no_update;
-        var ctx = window.dash_clientside.callback_context;
-        var column = ctx && ctx.triggered_id && ctx.triggered_id.index;
-        var ids = ((ctx && ctx.inputs_list && ctx.inputs_list[0]) || []).map(function (item) {
-            return item.id.index;
-        });
-        if (!column || !Array.isArray(rows)) {
-            return [noUpdate, noUpdate, noUpdate];
+    /* The ranking table (components/tables.py): its HTML arrives in a dcc.Store and is
+       put into the page here, outside React (one component instead of hundreds). */
+    window.dash_clientside.govdash.showRankingTable = function (tableHtml) {
+        var host = document.getElementById("ranking-table-host");
+        if (host) {
+            host.innerHTML = typeof tableHtml === "string" ? tableHtml : "";
         }
-        state = state || {};
+        return window.dash_clientside.no_update;
+    };
+
+    /* A click on a column header sorts the rows by that column's data-<column>
+       values ("" = none, always last); a second click reverses the order. */
+    function sortRanking(button) {
+        var table = button.closest("table");
+        var body = table && table.tBodies[0];
+        if (!body) {
+            return;
+        }
+        var column = button.getAttribute("data-col");
+        var current = button.classList.contains("gd-sort-asc") ? "asc"
+            : (button.classList.contains("gd-sort-desc") ? "desc" : null);
         var ascendingFirst = column === "rank" || column === "name" || column === "overdue_open";
-        var direction = state.column === column
-            ? (state.direction === "asc" ? "desc" : "asc")
+        var direction = current ? (current === "asc" ? "desc" : "asc")
             : (ascendingFirst ? "asc" : "desc");
         var sign = direction === "asc" ? 1 : -1;
         var key = "data-" + column;
-        var sorted = rows.slice().sort(function (a, b) {
-            var x = a.props[key], y = b.props[key];
-            var xNone = x === "" || x === null || x === undefined;
-            var yNone = y === "" || y === null || y === undefined;
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+            var x = a.getAttribute(key), y = b.getAttribute(key);
+            var xNone = x === "" || x === null, yNone = y === "" || y === null;
             if (xNone || yNone) {
                 return xNone === yNone ? 0 : (xNone ? 1 : -1);
             }
-            if (typeof x === "number" && typeof y === "number") {
-                return sign * (x - y);
+            var nx = Number(x), ny = Number(y);
+            if (!isNaN(nx) && !isNaN(ny)) {
+                return sign * (nx - ny);
             }
-            return sign * String(x).localeCompare(String(y), "zh-CN");
+            return sign * x.localeCompare(y, "zh-CN");
         });
-        var classes = ids.map(function (id) {
-            return "gd-sort" + (id === column ? " gd-sort-" + direction : "");
+        rows.forEach(function (row) { body.appendChild(row); });
+        table.querySelectorAll(".gd-sort").forEach(function (other) {
+            other.classList.remove("gd-sort-asc", "gd-sort-desc");
         });
-        return [sorted, {column: column, direction: direction}, classes];
-    };
+        button.classList.add("gd-sort-" + direction);
+    }
+
+    document.addEventListener("click", function (event) {
+        var target = event.target;
+        if (!target || !target.closest) {
+            return;
+        }
+        var sort = target.closest(".gd-ranking-table .gd-sort");
+        if (sort) {
+            sortRanking(sort);
+            return;
+        }
+        /* A link written as HTML (the ranking table's names): open it inside the app
+           on a plain click, like dcc.Link; ctrl/middle click opens a new tab. */
+        var link = target.closest("a[data-gd-nav]");
+        if (link && event.button === 0 && !event.metaKey && !event.ctrlKey &&
+                !event.shiftKey && !event.altKey) {
+            event.preventDefault();
+            navigate(link.getAttribute("href"));
+        }
+    });
 })();

@@ -9,6 +9,7 @@ level, and whatever else the page keeps (region, status, lang, ...), untouched.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -17,7 +18,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from .i18n import t
-from .url_state import KINDS, PRESETS, SOURCES, WARNING_LEVELS, Filters
+from .url_state import KINDS, PRESETS, SOURCES, WARNING_LEVELS, Filters, preset_period
 
 URL_ID = "url"  # the shell's dcc.Location (refresh="callback-nav")
 # Each page carries its own dcc.Location for the callbacks that change the URL: a
@@ -176,9 +177,15 @@ def filter_updates(
     source: str | None,
     level: str | None,
     kind_fixed: bool = False,
+    search: str | None = None,
+    today: date | None = None,
 ) -> dict[str, str | None] | None:
     """The query-string changes for a filter-bar change, or None for "nothing to do".
-    When the page fixes the kind (`kind_fixed`), the URL's kind is left alone."""
+    When the page fixes the kind (`kind_fixed`), the URL's kind is left alone.
+
+    Dates that are exactly the period preset of the current URL (`search`) are that
+    preset, not a custom choice: a page redrawn in place sets the date picker to the
+    preset's dates, which must not turn ?period=last_month into from/to."""
     updates: dict[str, str | None] = {
         "source": None if source in (None, ALL) else source,
         "level": None if level in (None, ALL) else level,
@@ -187,6 +194,11 @@ def filter_updates(
         updates["kind"] = None if kind in (None, ALL) else kind
     start = (start_date or "")[:10] or None
     end = (end_date or "")[:10] or None
+    shown = params_from_search(search).get("period")
+    if trigger == DATES_ID and shown in PRESETS and start and end:
+        preset_from, preset_to = preset_period(shown, today or date.today())
+        if (start, end) == (preset_from.isoformat(), preset_to.isoformat()):
+            return updates  # the URL's preset stays
     if trigger == DATES_ID or (trigger == PERIOD_ID and period == CUSTOM):
         if not (start and end):
             return None
@@ -215,8 +227,9 @@ def apply_filters(period, start_date, end_date, kind, source, level, kind_fixed,
     """Write the filter bar's state into the URL (the page re-renders from it)."""
     try:
         updates = filter_updates(
-            ctx.triggered_id, period, start_date, end_date, kind, source, level, bool(kind_fixed)
-        )
+            ctx.triggered_id, period, start_date, end_date, kind, source, level, bool(kind_fixed),
+            search,
+        )  # fmt: skip
         if updates is None:
             return no_update
         new_search = merge_query(search, updates)

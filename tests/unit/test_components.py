@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from html.parser import HTMLParser
 
 import plotly.graph_objects as go
 import pytest
 from dash import dcc, html
 
-from components import figures as F
+from components import figures
 from components.breadcrumb import create_breadcrumb
 from components.filters import (
     DATES_ID,
@@ -34,16 +35,33 @@ from components.i18n import TEXT, t
 from components.kpi import TILE_KEYS, create_kpi_row, create_kpi_tile, value_id
 from components.shell import create_navbar, current_region, nav_links
 from components.tables import (
-    RANKING_BODY_ID,
     RANKING_COLUMNS,
+    RANKING_DATA_ID,
+    RANKING_HOST_ID,
     create_ranking_table,
     ranking_rows,
+    ranking_table_html,
 )
 from components.templates import EXPORT_HEIGHT, EXPORT_SCALE, EXPORT_WIDTH, FONT_FAMILY
 from components.url_state import KINDS, PRESETS, SOURCES, WARNING_LEVELS, parse_filters
 
 
 # ------------------------------------------------------------------ helpers
+class _ValidatedFigures:
+    """components.figures, with each create_* factory's dict passed through
+    go.Figure: plotly validates every property (a misspelt one raises) and the
+    tests read the figure through its attributes."""
+
+    def __getattr__(self, name: str):
+        factory = getattr(figures, name)
+        if not name.startswith("create_"):
+            return factory
+        return lambda *args, **kwargs: go.Figure(factory(*args, **kwargs))
+
+
+F = _ValidatedFigures()
+
+
 def walk(component):
     """Every component in a Dash tree (depth first)."""
     yield component
@@ -270,6 +288,24 @@ def test_filter_updates_preset_and_custom_dates():
     assert filter_updates(DATES_ID, "custom", "2024-03-01", None, "all", "all", "all") is None
 
 
+def test_dates_equal_to_the_urls_preset_keep_the_preset():
+    """A page redrawn in place sets the date picker to its preset's dates: that is not
+    a switch to custom dates."""
+    today = date(2026, 12, 1)
+    search = "?period=last_month&region=150203"
+    kept = filter_updates(
+        DATES_ID, "last_month", "2026-11-01", "2026-11-30", "petition", "all", "all",
+        search=search, today=today,
+    )  # fmt: skip
+    assert kept == {"source": None, "level": None, "kind": "petition"}
+    assert merge_query(search, kept) == "?period=last_month&region=150203&kind=petition"
+    moved = filter_updates(
+        DATES_ID, "last_month", "2026-11-02", "2026-11-30", "all", "all", "all",
+        search=search, today=today,
+    )  # fmt: skip
+    assert (moved["period"], moved["from"], moved["to"]) == (None, "2026-11-02", "2026-11-30")
+
+
 def test_merge_query_keeps_other_parameters():
     search = "?region=150203&period=this_year&lang=en&status=closed"
     merged = merge_query(search, {"period": None, "from": "2024-01-01", "to": "2024-12-31"})
@@ -392,12 +428,45 @@ def test_city_map_is_an_offline_choropleth_of_the_districts():
     assert geojson is not None
     fig = F.create_region_map(CHILDREN, geojson, lang="zh", title="包头市")
     (trace,) = fig.data
-    assert isinstance(trace, go.Choroplethmap)
-    assert fig.layout.map.style == "white-bg"
-    assert trace.featureidkey == "properties.adcode"
+    assert isinstance(trace, go.Choropleth)  # SVG (geo subplot), not maplibre's WebGL
+    assert trace.featureidkey == "properties.adcode" and trace.locationmode == "geojson-id"
     assert list(trace.locations) == ["150202", "150203", "150206"]  # 150271: no polygon
-    assert "mapbox" not in json.dumps(fig.to_plotly_json()["layout"])
-    assert "geo" not in fig.to_plotly_json()["layout"]
+    geo = fig.layout.geo
+    assert geo.visible is False and geo.fitbounds == "locations"  # no base map
+    layout = json.dumps(fig.to_plotly_json()["layout"])
+    assert "mapbox" not in layout and '"map"' not in layout
+
+
+def test_margins_fit_the_labels():
+    """Horizontal bars get a left margin for their longest name, so plotly's automargin
+    need not draw the chart a second time."""
+    assert figures.text_width("包钢厂区办事处") == 7 * 12
+    assert figures.text_width("ab") == 15
+    long_name = {"key": "150299", "name": "包头稀土高新技术产业开发区", "score": 90.0}
+    fig = figures.create_ranking_bar([*CHILDREN, long_name], metric="score")
+    assert fig["layout"]["margin"]["l"] >= figures.text_width(long_name["name"])
+    trend = figures.create_trend_figure([{"key": "2024-01", "accepted": 12345}])
+    assert trend["layout"]["margin"]["l"] >= figures.text_width("12,345")
+
+
+def test_every_factory_makes_a_valid_figure_dict():
+    """Plain dicts (what dcc.Graph sends) that plotly accepts as they are."""
+    made = [
+        figures.create_trend_figure(MONTHS, MONTHS, title="t"),
+        figures.create_ranking_bar(CHILDREN),
+        figures.create_treemap(CHILDREN),
+        figures.create_region_map(CHILDREN, load_geojson("150200")),
+        figures.create_level_donut({"red": 1, "green": 2}),
+        figures.create_source_bar({"grid_report": 3}),
+        figures.create_containment_figure({"village_contained_rate": 0.5}),
+        figures.create_center_load_bar([{"name": "c", "open": 2, "overdue_open": 1}]),
+        figures.create_unit_rate_bar(CHILDREN, metric="closure_rate"),
+        figures.create_empty_figure("t"),
+    ]
+    for fig in made:
+        assert isinstance(fig, dict) and set(fig) == {"data", "layout"}
+        go.Figure(fig)  # raises on any invalid property
+        assert fig["layout"]["template"]["layout"]["font"]["family"] == FONT_FAMILY
 
 
 def test_level_donut_uses_the_four_warning_colours():
@@ -484,16 +553,45 @@ def test_every_graph_exports_print_size_png_and_offers_svg():
 
 
 # ------------------------------------------------------------------ ranking table
-def _table_rows(table) -> list:
-    return find(table, RANKING_BODY_ID).children
+class _Table(HTMLParser):
+    """The ranking table's HTML read back: rows of cells (text, class, link) and
+    each row's data-* attributes."""
+
+    def __init__(self, markup: str) -> None:
+        super().__init__()
+        self.rows: list[dict] = []
+        self.headers: list[str] = []
+        self._cell = None
+        self._in_body = False
+        self.feed(markup)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "tbody":
+            self._in_body = True
+        elif tag == "tr" and self._in_body:
+            self.rows.append({"data": {k[5:]: v for k, v in attrs.items()}, "cells": []})
+        elif tag == "td":
+            self._cell = {"text": "", "class": attrs.get("class", ""), "href": None}
+            self.rows[-1]["cells"].append(self._cell)
+        elif tag == "a" and self._cell is not None:
+            self._cell["href"] = attrs.get("href")
+            self._cell["link_class"] = attrs.get("class")
+
+    def handle_endtag(self, tag):
+        if tag == "td":
+            self._cell = None
+
+    def handle_data(self, text):
+        if self._cell is not None:
+            self._cell["text"] += text
+        elif not self._in_body and text.strip():
+            self.headers.append(text.strip())
 
 
-def _cell_texts(row) -> list[str]:
-    out = []
-    for cell in row.children:
-        content = cell.children
-        out.append(content.children if isinstance(content, dcc.Link) else content)
-    return out
+def _table_html(table) -> str:
+    """The HTML the table component carries (its dcc.Store)."""
+    return find(table, RANKING_DATA_ID).data
 
 
 def test_ranking_table_names_are_links_to_the_region_pages():
@@ -503,28 +601,36 @@ def test_ranking_table_names_are_links_to_the_region_pages():
     ]
     hrefs = {r["key"]: f"/region/{r['key']}?period=this_year" for r in CHILDREN}
     table = create_ranking_table(rows, hrefs, lang="zh")
-    body = _table_rows(table)
-    assert len(body) == len(CHILDREN)
-    links = [c for c in walk(table) if isinstance(c, dcc.Link)]
-    assert [link.href for link in links] == [hrefs[r["key"]] for r in CHILDREN]
-    assert all(link.className == "gd-region-link" for link in links)
+    assert find(table, RANKING_HOST_ID) is not None
+    parsed = _Table(_table_html(table))
+    assert len(parsed.rows) == len(CHILDREN)
+    links = [cell for row in parsed.rows for cell in row["cells"] if cell["href"]]
+    assert [cell["href"] for cell in links] == [hrefs[r["key"]] for r in CHILDREN]
+    assert all(cell["link_class"] == "gd-region-link" for cell in links)
     flat = ranking_rows(rows, hrefs)
     assert flat[1]["href"] == "/region/150203?period=this_year"
     assert flat[1]["status_closure_rate"] == "green"
     assert ranking_rows([], {}) == []
-    headers = [c.children for c in walk(table) if isinstance(c, html.Button)]
-    assert "办结率" in headers and "综合得分" in headers
+    assert "办结率" in parsed.headers and "综合得分" in parsed.headers
     # Each column's value is written as the page writes it, and kept raw for sorting.
     columns = [field for field, _kind in RANKING_COLUMNS]
-    for row, source in zip(body, rows, strict=True):
-        texts = dict(zip(columns, _cell_texts(row), strict=True))
+    for row, source in zip(parsed.rows, rows, strict=True):
+        texts = dict(zip(columns, [cell["text"] for cell in row["cells"]], strict=True))
         assert texts["closure_rate"] == format_rate(source["closure_rate"])
         assert texts["accepted"] == format_count(source["accepted"])
         assert texts["rank_change"] == "—"
-        assert getattr(row, "data-accepted") == source["accepted"]
-        assert getattr(row, "data-rank_change") == ""  # none: sorted last
-    status_cells = [cell for cell in body[1].children if "gd-cell-green" in (cell.className or "")]
-    assert status_cells, "a rate at target is green"
+        assert row["data"]["accepted"] == str(source["accepted"])
+        assert row["data"]["rank_change"] == ""  # none: sorted last
+    assert any("gd-cell-green" in cell["class"] for cell in parsed.rows[1]["cells"])
+
+
+def test_ranking_table_escapes_what_it_is_given():
+    """Names come from the database: they are text, never markup."""
+    rows = [{"key": "150203001", "name": '<img src=x onerror="alert(1)">', "rank": 1}]
+    markup = ranking_table_html(rows, {"150203001": '/region/150203001?a="b"'})
+    assert "<img" not in markup and "&lt;img" in markup
+    assert 'href="/region/150203001?a=&quot;b&quot;"' in markup
+    assert _Table(markup).rows[0]["cells"][1]["text"] == '<img src=x onerror="alert(1)">'
 
 
 # ------------------------------------------------------------------ GeoJSON
@@ -600,7 +706,7 @@ def test_a_village_row_without_a_grid_is_not_a_link_and_not_an_empty_id():
     flat = ranking_rows(rows, hrefs)
     assert [r["href"] for r in flat] == ["/region/150203001015001", None]
     assert len({r["key"] for r in flat}) == 2 and "" not in {r["key"] for r in flat}
-    table = create_ranking_table(rows, hrefs)
-    links = [c for c in walk(table) if isinstance(c, dcc.Link)]
-    assert [link.href for link in links] == ["/region/150203001015001"]
-    assert "未划入网格" in [_cell_texts(r)[1] for r in _table_rows(table)]
+    parsed = _Table(_table_html(create_ranking_table(rows, hrefs)))
+    links = [cell["href"] for row in parsed.rows for cell in row["cells"] if cell["href"]]
+    assert links == ["/region/150203001015001"]
+    assert "未划入网格" in [row["cells"][1]["text"] for row in parsed.rows]
