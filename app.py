@@ -16,6 +16,7 @@ from flask import request
 
 from components.filters import URL_ID, params_from_search
 from components.i18n import normalize_lang
+from components.eager_chunks import load_dcc_chunks_eagerly
 from components.lazy_grid import install_lazy_ag_grid
 from components.shell import (
     BANNER_HOLDER_ID,
@@ -53,8 +54,10 @@ app = dash.Dash(
         "_search": State(PAGES_LOCATION_ID, "search"),
     },
 )
-# dash-ag-grid's 1.3 MB script loads only when a page first shows a grid.
+# dash-ag-grid's 1.3 MB script loads only when a page first shows a grid; dcc's Graph,
+# Dropdown and DatePicker chunks load with the page instead of after it.
 install_lazy_ag_grid(app)
+load_dcc_chunks_eagerly()
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 BOOTSTRAP_CSS = "vendor/bootstrap.min.css"
 # Fingerprinted like Dash's own asset links (?m=<mtime>), so it can be cached too.

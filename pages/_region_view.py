@@ -379,11 +379,7 @@ def render_region(
     view = build_view(code, filters, cockpit=cockpit)
     title = f"{view.name} · {t('page.cockpit' if cockpit else 'page.region', lang)}"
     path = path or page_path(code, cockpit)
-    body: list[Any] = [
-        create_page_location(),
-        _trigger(REGION_URL_ID, url),
-        dcc.Store(id=STATE_ID, data={"path": path, "code": code, "lang": lang}),
-        page_header(title, filters, view.breadcrumb, view.meta),
+    figures: list[Any] = [
         html.Div(view.notice, id=NOTICE_ID),
         html.Div(view.tiles, id=TILES_ID),
         dbc.Row(
@@ -395,10 +391,10 @@ def render_region(
         ),
     ]
     if view.children is not None:
-        body.extend(_children_section(view, url))
+        figures.extend(_children_section(view, url))
     else:
-        body.append(_grid_cases_card(view, url))
-    body.append(
+        figures.append(_grid_cases_card(view, url))
+    figures.append(
         dbc.Row(
             [
                 dbc.Col(_card(view, SOURCES_ID, t("fig.sources", lang)), lg=4),
@@ -411,6 +407,23 @@ def render_region(
             className="g-3",
         )
     )
+    body: list[Any] = [
+        create_page_location(),
+        _trigger(REGION_URL_ID, url),
+        dcc.Store(id=STATE_ID, data={"path": path, "code": code, "lang": lang}),
+        page_header(title, filters, view.breadcrumb, view.meta),
+        # A spinner over the figures while a filter change is computed, if that takes
+        # longer than a moment (the shell's covers a page rendered anew).
+        dcc.Loading(
+            figures,
+            type="circle",
+            color="#1f5fa8",
+            delay_show=350,
+            overlay_style={"visibility": "visible", "opacity": 0.55},
+            target_components={TILES_ID: "children"},
+            parent_className="gd-loading",
+        ),
+    ]
     return html.Div(
         body,
         className="gd-page",

@@ -119,10 +119,14 @@ def test_a_filter_change_redraws_the_page_in_place(
     dash_duo.driver.execute_script(MARK)
 
     choose_period(dash_duo, "last_month")
-    wait(dash_duo, lambda d: parse_qs(urlsplit(d.current_url).query).get("period") == ["last_month"])
+    wait(
+        dash_duo, lambda d: parse_qs(urlsplit(d.current_url).query).get("period") == ["last_month"]
+    )
     first, last = preset_period("last_month", date.today())
     want = kpis(engine, "150203", first, last)
-    wait(dash_duo, lambda d: tile(dash_duo, "accepted") == format_value("accepted", want["accepted"]))
+    wait(
+        dash_duo, lambda d: tile(dash_duo, "accepted") == format_value("accepted", want["accepted"])
+    )
     drawn(dash_duo)
     for key in ("closure_rate", "satisfaction_rate", "open", "overdue_open"):
         assert tile(dash_duo, key) == format_value(key, want[key]), key
