@@ -14,9 +14,9 @@ import dash
 from dash import Input, Output, State
 from flask import request
 
+from components.eager_chunks import load_dcc_chunks_eagerly
 from components.filters import URL_ID, params_from_search
 from components.i18n import normalize_lang
-from components.eager_chunks import load_dcc_chunks_eagerly
 from components.lazy_grid import install_lazy_ag_grid
 from components.shell import (
     BANNER_HOLDER_ID,
