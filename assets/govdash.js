@@ -78,6 +78,87 @@
         }
     };
 
+    /* The filter bar's state as the next URL (components/filters.py): the query string
+       `search` with the period, dates, kind, source and level of the controls; other
+       parameters (region, lang, status, ...) are kept in their order. Returns the new
+       href, or null when there is nothing to change. Pure: tested in a real browser
+       (tests/e2e/test_filter_bar_browser.py).
+         trigger   the id of the control that changed
+         kindFixed the page fixes the kind (信访, 矛盾纠纷): the URL's kind is left alone
+         shown     the period the page shows ({period, from, to}): dates equal to it are
+                   not a custom choice (a page redrawn in place sets the date picker to
+                   its preset's dates; ?period=last_month must stay). */
+    var ALL = "all", CUSTOM = "custom";
+    var PERIOD_ID = "filter-period", DATES_ID = "filter-dates";
+
+    function mergeQuery(search, updates) {
+        var kept = [];
+        new URLSearchParams((search || "").replace(/^\?/, "")).forEach(function (value, key) {
+            if (!(key in updates) && value !== "") {
+                kept.push([key, value]);
+            }
+        });
+        Object.keys(updates).forEach(function (key) {
+            if (updates[key] !== null && updates[key] !== undefined) {
+                kept.push([key, updates[key]]);
+            }
+        });
+        return kept.length ? "?" + new URLSearchParams(kept).toString() : "";
+    }
+
+    function filterHref(trigger, period, startDate, endDate, kind, source, level,
+                        kindFixed, pathname, search, shown) {
+        var choice = function (value) { return value === null || value === undefined || value === ALL ? null : value; };
+        var updates = { source: choice(source), level: choice(level) };
+        if (!kindFixed) {
+            updates.kind = choice(kind);
+        }
+        var start = (startDate || "").slice(0, 10) || null;
+        var end = (endDate || "").slice(0, 10) || null;
+        var dates = trigger === DATES_ID || (trigger === PERIOD_ID && period === CUSTOM);
+        if (trigger === DATES_ID && shown && shown.period && start === shown.from && end === shown.to) {
+            dates = false; // the URL's preset stays
+        } else if (dates) {
+            if (!(start && end)) {
+                return null;
+            }
+            updates.period = null;
+            updates.from = start;
+            updates.to = end;
+        } else if (period && period !== CUSTOM) {
+            updates.period = period;
+            updates.from = null;
+            updates.to = null;
+        } else if (start && end) {
+            updates.period = null;
+            updates.from = start;
+            updates.to = end;
+        }
+        var next = mergeQuery(search, updates);
+        if (next === (search || "")) {
+            return null;
+        }
+        return (pathname || "/") + next;
+    }
+
+    window.govdash = window.govdash || {};
+    window.govdash.filterHref = filterHref;
+    window.govdash.mergeQuery = mergeQuery;
+
+    window.dash_clientside.govdash.applyFilters = function (period, startDate, endDate, kind,
+                                                           source, level, kindFixed, pathname,
+                                                           search, shown) {
+        var ctx = window.dash_clientside.callback_context;
+        var href = null;
+        try {
+            href = filterHref(ctx && ctx.triggered_id, period, startDate, endDate, kind, source,
+                              level, Boolean(kindFixed), pathname, search, shown);
+        } catch (err) {
+            href = null; // a filter change never shows a raw error
+        }
+        return href === null ? window.dash_clientside.no_update : href;
+    };
+
     /* The ranking table (components/tables.py): its HTML arrives in a dcc.Store and is
        put into the page here, outside React (one component instead of hundreds). */
     window.dash_clientside.govdash.showRankingTable = function (tableHtml) {

@@ -45,6 +45,7 @@ from components.filters import (
     ALL,
     CUSTOM,
     DATES_ID,
+    FILTER_SHOWN_ID,
     KIND_ID,
     LEVEL_ID,
     PAGE_URL_ID,
@@ -54,6 +55,7 @@ from components.filters import (
     merge_query,
     params_from_search,
     relative_path,
+    shown_period,
     strip_relative_path,
 )
 from components.formatting import period_label
@@ -579,6 +581,7 @@ def _control_values(filters: Filters) -> tuple[str, ...]:
     *(Output(graph_id, "figure") for graph_id in REGION_FIGURES),
     Output(CENTERS_ID, "style"),
     *(Output(component, prop, allow_duplicate=True) for component, prop in FILTER_CONTROLS),
+    Output(FILTER_SHOWN_ID, "data"),
     Input(REGION_URL_ID, "search"),
     State(REGION_URL_ID, "pathname"),
     State(STATE_ID, "data"),
@@ -588,8 +591,8 @@ def _control_values(filters: Filters) -> tuple[str, ...]:
 def update_region(search, pathname, state, *shown_controls):
     """The header line, breadcrumb, tiles and the charts every level has, for the
     filters of the new URL (see the module docstring); and the filter bar's controls
-    where they differ from the URL (browser back/forward), so that it shows the URL's
-    filters (apply_filters then finds the URL unchanged)."""
+    where they differ from the URL (browser back/forward, a preset's dates), so that
+    it shows the URL's filters (the bar then finds the URL unchanged)."""
     filters = _filters_for(pathname, search, state)
     controls = [
         no_update if str(shown or "")[:10] == wanted else wanted
@@ -607,6 +610,7 @@ def update_region(search, pathname, state, *shown_controls):
             *(empty for _ in REGION_FIGURES),
             no_update,
             *controls,
+            shown_period(filters),
         )
     return (
         view.meta_text,
@@ -616,6 +620,7 @@ def update_region(search, pathname, state, *shown_controls):
         *(view.figures[graph_id] for graph_id in REGION_FIGURES),
         {"height": f"{view.centers_height}px"},
         *controls,
+        shown_period(filters),
     )
 
 

@@ -413,53 +413,6 @@ def test_thematic_unit_click_stays_on_the_page(app_module):
     )
 
 
-def test_filter_bar_rewrites_the_url(app_module):
-    from components.filters import apply_filters
-
-    href = run_callback(
-        apply_filters,
-        ["filter-kind.value"],
-        "custom",
-        "2024-01-01",
-        "2024-12-31",
-        "petition",
-        "all",
-        "all",
-        False,
-        "/region/150203",
-        "?from=2024-01-01&to=2024-12-31&lang=en",
-    )
-    url = urlsplit(href)
-    assert url.path == "/region/150203"
-    assert parse_qs(url.query) == {
-        "lang": ["en"],
-        "from": ["2024-01-01"],
-        "to": ["2024-12-31"],
-        "kind": ["petition"],
-    }
-    href = run_callback(
-        apply_filters,
-        ["filter-period.value"],
-        "last_month",
-        "2024-01-01",
-        "2024-12-31",
-        "all",
-        "all",
-        "red",
-        False,
-        "/petitions",
-        "?region=150203&from=2024-01-01&to=2024-12-31",
-    )
-    url = urlsplit(href)
-    assert url.path == "/petitions"
-    assert parse_qs(url.query) == {
-        "region": ["150203"],
-        "period": ["last_month"],
-        "level": ["red"],
-    }
-
-
-# ------------------------------------------------------------------ the cache
 def test_cache_is_keyed_by_the_data_version(app_module, engine, monkeypatch):
     from govdash import data
 
@@ -600,12 +553,14 @@ def test_update_callbacks_give_what_a_full_render_shows(app_module, codes, level
     full = page_layout(app_module, "region")(code=code, **new)
     shown = ("this_year", "2026-01-01", "2026-12-31", "all", "all", "all")  # controls before
     got = run_callback(view.update_region, ["region-url.search"], search, path, state, *shown)
-    meta, crumbs, notice, tiles, *figs, centers_style = got[: -len(shown)]
-    # The filter bar follows the URL (here: as after browser back).
-    assert list(got[-len(shown) :]) == ["custom", "2024-04-01", "2024-06-30", "dispute"] + [
+    meta, crumbs, notice, tiles, *figs, centers_style = got[: -len(shown) - 1]
+    # The filter bar follows the URL (here: as after browser back), and knows the period.
+    assert list(got[-len(shown) - 1 : -1]) == ["custom", "2024-04-01", "2024-06-30", "dispute"] + [
         dash.no_update,
         dash.no_update,
     ]
+    assert got[-1] == by_id(full)["filter-shown"].data
+    assert got[-1] == {"period": None, "from": "2024-04-01", "to": "2024-06-30"}
     assert meta == by_id(full)["page-meta"].children
     assert figs == _outputs(full, list(view.REGION_FIGURES))
     assert centers_style == by_id(full)["region-centers"].style

@@ -18,8 +18,8 @@ from components.filters import (
     DATES_ID,
     KIND_ID,
     PERIOD_ID,
+    FILTER_SHOWN_ID,
     create_filter_bar,
-    filter_updates,
     merge_query,
 )
 from components.formatting import (
@@ -264,46 +264,23 @@ def test_filter_bar_fixed_kind_is_disabled():
     bar = create_filter_bar(parse_filters({}), "zh", fixed_kind="petition")
     kind = find(bar, KIND_ID)
     assert kind.disabled and kind.value == "petition"
-    assert "kind" not in filter_updates(
-        PERIOD_ID, "this_month", None, None, "petition", "all", "all", True
-    )
 
 
-def test_filter_updates_preset_and_custom_dates():
-    preset = filter_updates(PERIOD_ID, "last_month", "2024-01-01", "2024-12-31", "all", None, "red")
-    assert preset == {
-        "period": "last_month",
-        "from": None,
-        "to": None,
-        "kind": None,
-        "source": None,
-        "level": "red",
+def test_filter_bar_knows_the_period_the_page_shows():
+    """What the browser side compares dates with (a preset's dates set from the URL
+    are not a custom choice)."""
+    preset = create_filter_bar(parse_filters({"period": "this_year"}, today=date(2026, 12, 1)))
+    assert find(preset, FILTER_SHOWN_ID).data == {
+        "period": "this_year",
+        "from": "2026-01-01",
+        "to": "2026-12-31",
     }
-    custom = filter_updates(
-        DATES_ID, "this_year", "2024-03-01", "2024-03-31T00:00:00", "petition", "app", "all"
-    )
-    assert custom["period"] is None
-    assert (custom["from"], custom["to"]) == ("2024-03-01", "2024-03-31")
-    assert custom["kind"] == "petition" and custom["source"] == "app" and custom["level"] is None
-    assert filter_updates(DATES_ID, "custom", "2024-03-01", None, "all", "all", "all") is None
-
-
-def test_dates_equal_to_the_urls_preset_keep_the_preset():
-    """A page redrawn in place sets the date picker to its preset's dates: that is not
-    a switch to custom dates."""
-    today = date(2026, 12, 1)
-    search = "?period=last_month&region=150203"
-    kept = filter_updates(
-        DATES_ID, "last_month", "2026-11-01", "2026-11-30", "petition", "all", "all",
-        search=search, today=today,
-    )  # fmt: skip
-    assert kept == {"source": None, "level": None, "kind": "petition"}
-    assert merge_query(search, kept) == "?period=last_month&region=150203&kind=petition"
-    moved = filter_updates(
-        DATES_ID, "last_month", "2026-11-02", "2026-11-30", "all", "all", "all",
-        search=search, today=today,
-    )  # fmt: skip
-    assert (moved["period"], moved["from"], moved["to"]) == (None, "2026-11-02", "2026-11-30")
+    custom = create_filter_bar(parse_filters({"from": "2024-03-01", "to": "2024-03-31"}))
+    assert find(custom, FILTER_SHOWN_ID).data == {
+        "period": None,
+        "from": "2024-03-01",
+        "to": "2024-03-31",
+    }
 
 
 def test_merge_query_keeps_other_parameters():
