@@ -16,9 +16,9 @@ from components import figures
 from components.breadcrumb import create_breadcrumb
 from components.filters import (
     DATES_ID,
+    FILTER_SHOWN_ID,
     KIND_ID,
     PERIOD_ID,
-    FILTER_SHOWN_ID,
     create_filter_bar,
     merge_query,
 )
