@@ -159,12 +159,16 @@
         return href === null ? window.dash_clientside.no_update : href;
     };
 
-    /* The ranking table (components/tables.py): its HTML arrives in a dcc.Store and is
-       put into the page here, outside React (one component instead of hundreds). */
-    window.dash_clientside.govdash.showRankingTable = function (tableHtml) {
-        var host = document.getElementById("ranking-table-host");
+    /* HTML made on the server (the KPI tiles, components/kpi.py; the ranking table,
+       components/tables.py) arrives in a dcc.Store and is put into its host element
+       (the callback's output) here, outside React: one component instead of hundreds.
+       The server escapes every value it writes into it. */
+    window.dash_clientside.govdash.showHtml = function (markup) {
+        var ctx = window.dash_clientside.callback_context;
+        var out = ctx && ctx.outputs_list;
+        var host = out && document.getElementById(Array.isArray(out) ? out[0].id : out.id);
         if (host) {
-            host.innerHTML = typeof tableHtml === "string" ? tableHtml : "";
+            host.innerHTML = typeof markup === "string" ? markup : "";
         }
         return window.dash_clientside.no_update;
     };

@@ -179,7 +179,7 @@ def create_ranking_table(
 
 
 clientside_callback(
-    ClientsideFunction(namespace="govdash", function_name="showRankingTable"),
+    ClientsideFunction(namespace="govdash", function_name="showHtml"),
     Output(RANKING_HOST_ID, "role"),
     Input(RANKING_DATA_ID, "data"),
 )

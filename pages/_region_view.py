@@ -62,7 +62,7 @@ from components.formatting import period_label
 from components.geo import load_geojson, polygon_codes
 from components.graph import create_chart_card
 from components.i18n import t
-from components.kpi import create_kpi_row
+from components.kpi import KPI_DATA_ID, create_kpi_tiles, kpi_row_html
 from components.shell import current_region
 from components.states import create_db_error, create_error, create_no_data
 from components.tables import RANKING_DATA_ID, create_ranking_table, ranking_table_html
@@ -162,7 +162,7 @@ class RegionView:
     meta_text: str
     breadcrumb: Any
     notice: Any
-    tiles: Any
+    tiles_html: str
     figures: dict[str, Figure] = field(default_factory=dict)
     centers_height: int = 340
     children: ChildrenView | None = None
@@ -227,7 +227,7 @@ def _make_view(
         meta_text=page_meta_text(filters, meta),
         breadcrumb=breadcrumb_for(code, filters, lambda c: region_href(c, filters)),
         notice=create_no_data(lang) if no_data else None,
-        tiles=create_kpi_row(
+        tiles_html=kpi_row_html(
             figures,
             changes,
             statuses=statuses(figures),
@@ -383,7 +383,7 @@ def render_region(
     path = path or page_path(code, cockpit)
     figures: list[Any] = [
         html.Div(view.notice, id=NOTICE_ID),
-        html.Div(view.tiles, id=TILES_ID),
+        html.Div(create_kpi_tiles(view.tiles_html), id=TILES_ID),
         dbc.Row(
             [
                 dbc.Col(_card(view, TREND_ID, t("fig.trend", lang)), lg=8),
@@ -422,7 +422,7 @@ def render_region(
             color="#1f5fa8",
             delay_show=350,
             overlay_style={"visibility": "visible", "opacity": 0.55},
-            target_components={TILES_ID: "children"},
+            target_components={KPI_DATA_ID: "data"},
             parent_className="gd-loading",
         ),
     ]
@@ -577,7 +577,7 @@ def _control_values(filters: Filters) -> tuple[str, ...]:
     Output(PAGE_META_ID, "children"),
     Output(PAGE_CRUMBS_ID, "children"),
     Output(NOTICE_ID, "children"),
-    Output(TILES_ID, "children"),
+    Output(KPI_DATA_ID, "data"),
     *(Output(graph_id, "figure") for graph_id in REGION_FIGURES),
     Output(CENTERS_ID, "style"),
     *(Output(component, prop, allow_duplicate=True) for component, prop in FILTER_CONTROLS),
@@ -606,7 +606,7 @@ def update_region(search, pathname, state, *shown_controls):
             page_meta_text(filters),
             no_update,
             _failure(filters.lang, exc),
-            None,
+            "",
             *(empty for _ in REGION_FIGURES),
             no_update,
             *controls,
@@ -616,7 +616,7 @@ def update_region(search, pathname, state, *shown_controls):
         view.meta_text,
         view.breadcrumb,
         view.notice,
-        view.tiles,
+        view.tiles_html,
         *(view.figures[graph_id] for graph_id in REGION_FIGURES),
         {"height": f"{view.centers_height}px"},
         *controls,

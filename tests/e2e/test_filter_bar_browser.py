@@ -9,9 +9,11 @@ Run with `pytest --headless -m e2e` (scripts/test.sh does).
 
 from __future__ import annotations
 
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 pytestmark = pytest.mark.e2e
@@ -106,11 +108,25 @@ def test_the_filter_bar_writes_the_url(dash_duo, dashboard_app, free_port):
     def query():
         return parse_qs(urlsplit(dash_duo.driver.current_url).query)
 
+    def settled():
+        """The page rendered again for the new URL (a thematic page is, as a whole):
+        nothing loading any more, so the next control clicked is the new page's."""
+        WebDriverWait(dash_duo.driver, 30).until(
+            lambda d: (
+                d.find_elements(By.ID, "petitions-page")
+                and not d.find_elements(By.CSS_SELECTOR, '[data-dash-is-loading="true"]')
+            )
+        )
+        time.sleep(0.5)
+
+    settled()
     dash_duo.select_dcc_dropdown("#filter-period", "上月")
     WebDriverWait(dash_duo.driver, 30).until(lambda d: query().get("period") == ["last_month"])
+    settled()
     dash_duo.select_dcc_dropdown("#filter-source", "12345热线")
     WebDriverWait(dash_duo.driver, 30).until(lambda d: query().get("source") == ["hotline_12345"])
+    settled()
     # the region stays; the page fixes the kind without writing it into the URL
     assert query()["region"] == ["150203"] and "kind" not in query()
-    dash_duo.wait_for_element("#petitions-page", timeout=30)
+    assert query()["period"] == ["last_month"]
     assert dash_duo.get_logs() == []

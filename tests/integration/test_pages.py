@@ -20,6 +20,7 @@ import sys
 import textwrap
 from contextvars import copy_context
 from datetime import date, datetime
+from html import unescape as html_text
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -143,12 +144,20 @@ def json_id(value):
 
 
 def all_text(tree) -> str:
-    return " ".join(c.children for c in walk(tree) if isinstance(getattr(c, "children", None), str))
+    """Every text of a page: its components' and that of the HTML it carries (tiles,
+    ranking table), unescaped."""
+    parts = [c.children for c in walk(tree) if isinstance(getattr(c, "children", None), str)]
+    for store in walk(tree):
+        if getattr(store, "id", None) in ("kpi-data", "ranking-table-data"):
+            parts.extend(html_text(t) for t in re.findall(r">([^<]+)<", store.data or ""))
+    return " ".join(parts)
 
 
-def tile_values(tree) -> dict[str, str]:
-    ids = by_id(tree)
-    return {key: ids[value_id(key)].children for key in TILE_KEYS if value_id(key) in ids}
+def tile_values(tiles) -> dict[str, str]:
+    """The tiles' values as shown: from a page's tree (its tiles' HTML) or the HTML."""
+    markup = tiles if isinstance(tiles, str) else by_id(tiles)["kpi-data"].data
+    found = dict(re.findall(r'id="(kpi-[a-z_]+-value)"[^>]*>([^<]*)<', markup))
+    return {key: html_text(found[value_id(key)]) for key in TILE_KEYS if value_id(key) in found}
 
 
 def expected_tiles(engine, region, params, kind=None) -> dict[str, str]:
@@ -220,8 +229,9 @@ def test_thematic_page_tiles_equal_kpis(app_module, engine, module, kind):
 
 def test_tiles_link_to_the_cases_behind_them(app_module, codes):
     tree = page_layout(app_module, "region")(code=codes["district"], **Y2024)
-    ids = by_id(tree)
-    links = {key: ids[f"kpi-{key}"].href for key in ("accepted", "closure_rate", "overdue_open")}
+    markup = by_id(tree)["kpi-data"].data
+    hrefs = dict(re.findall(r'<a id="kpi-([a-z_]+)"[^>]* href="([^"]+)" data-gd-nav', markup))
+    links = {key: html_text(hrefs[key]) for key in ("accepted", "closure_rate", "overdue_open")}
     for key, status in (
         ("accepted", "all"),
         ("closure_rate", "closed"),

@@ -32,7 +32,14 @@ from components.formatting import (
 from components.geo import geojson_path, load_geojson, polygon_codes
 from components.graph import SVG_BUTTON, create_chart_card, graph_config, safe_filename
 from components.i18n import TEXT, t
-from components.kpi import TILE_KEYS, create_kpi_row, create_kpi_tile, value_id
+from components.kpi import (
+    KPI_DATA_ID,
+    KPI_HOST_ID,
+    TILE_KEYS,
+    create_kpi_row,
+    kpi_tile_html,
+    value_id,
+)
 from components.shell import create_navbar, current_region, nav_links
 from components.tables import (
     RANKING_COLUMNS,
@@ -190,8 +197,40 @@ CHANGES = {
 }
 
 
+class _Markup(HTMLParser):
+    """HTML read back: the text of every element, and elements by id (tag, attrs, text)."""
+
+    def __init__(self, markup: str) -> None:
+        super().__init__()
+        self.words: list[str] = []
+        self.by_id: dict[str, dict] = {}
+        self._open: list[dict] = []
+        self.feed(markup)
+
+    def handle_starttag(self, tag, attrs):
+        element = {"tag": tag, "attrs": dict(attrs), "text": ""}
+        if "id" in element["attrs"]:
+            self.by_id[element["attrs"]["id"]] = element
+        self._open.append(element)
+
+    def handle_endtag(self, tag):
+        if self._open:
+            self._open.pop()
+
+    def handle_data(self, text):
+        if text.strip():
+            self.words.append(text.strip())
+            for element in self._open:
+                element["text"] += text
+
+
+def _tiles(row) -> _Markup:
+    return _Markup(find(row, KPI_DATA_ID).data)
+
+
 def test_kpi_row_has_the_nine_tiles_with_formatted_values():
     row = create_kpi_row(FIGURES, CHANGES, lang="zh")
+    assert find(row, KPI_HOST_ID).className == "gd-kpi-row"
     assert TILE_KEYS == (
         "accepted",
         "closure_rate",
@@ -203,43 +242,51 @@ def test_kpi_row_has_the_nine_tiles_with_formatted_values():
         "petitions",
         "repeat_petition_rate",
     )
-    values = {key: find(row, value_id(key)).children for key in TILE_KEYS}
+    tiles = _tiles(row)
+    values = {key: tiles.by_id[value_id(key)]["text"] for key in TILE_KEYS}
     assert values["accepted"] == "4,013"
     assert values["closure_rate"] == "96.71%"
     assert values["on_time_rate"] == "—"
     assert values["satisfaction_rate"] == "98.20%"
     assert values["overdue_open"] == "7"
-    labels = texts(row)
     for label in ("受理量", "办结率", "化解率", "按期办结率", "满意率", "在办", "超期未办结"):
-        assert label in labels
-    assert "信访量" in labels and "重复信访率" in labels
+        assert label in tiles.words
+    assert "信访量" in tiles.words and "重复信访率" in tiles.words
 
 
 def test_kpi_tile_arrows_status_and_link():
-    tile = create_kpi_tile(
-        "closure_rate",
-        0.9671,
-        yoy={"value": 0.61, "unit": "pp"},
-        mom={"value": -0.2, "unit": "pp"},
-        status="green",
-        href="/cases?region=150203&status=closed",
+    tile = _Markup(
+        kpi_tile_html(
+            "closure_rate",
+            0.9671,
+            yoy={"value": 0.61, "unit": "pp"},
+            mom={"value": -0.2, "unit": "pp"},
+            status="green",
+            href="/cases?region=150203&status=closed",
+        )
     )
-    assert isinstance(tile, dcc.Link)
-    assert tile.href == "/cases?region=150203&status=closed"
-    assert "gd-kpi-green" in tile.className
-    words = texts(tile)
-    assert "同比" in words and "环比" in words
-    assert "▲ 0.61 pp" in words and "▼ 0.20 pp" in words
-    assert "达标" in words
-    red = create_kpi_tile("overdue_open", 12, status="red", show_changes=False, note="x")
-    assert "gd-kpi-red" in red.className and "未达标" in texts(red)
+    link = tile.by_id["kpi-closure_rate"]
+    assert link["tag"] == "a" and "data-gd-nav" in link["attrs"]  # opened inside the app
+    assert link["attrs"]["href"] == "/cases?region=150203&status=closed"
+    assert "gd-kpi-green" in link["attrs"]["class"]
+    assert "同比" in tile.words and "环比" in tile.words
+    assert "▲ 0.61 pp" in tile.words and "▼ 0.20 pp" in tile.words
+    assert "达标" in tile.words
+    red = _Markup(kpi_tile_html("overdue_open", 12, status="red", show_changes=False, note="x"))
+    assert red.by_id["kpi-overdue_open"]["tag"] == "div"
+    assert "gd-kpi-red" in red.by_id["kpi-overdue_open"]["attrs"]["class"]
+    assert "未达标" in red.words
 
 
 def test_kpi_tiles_in_english():
-    row = create_kpi_row(FIGURES, CHANGES, lang="en")
-    words = texts(row)
+    words = _tiles(create_kpi_row(FIGURES, CHANGES, lang="en")).words
     assert "Accepted" in words and "YoY" in words and "MoM" in words
     assert "受理量" not in words
+
+
+def test_kpi_tiles_escape_what_they_are_given():
+    markup = kpi_tile_html("accepted", 3, href='/cases?region=1&x="><script>', note="<b>")
+    assert "<script>" not in markup and "&quot;&gt;&lt;script&gt;" in markup
 
 
 # ------------------------------------------------------------------ filter bar / URL
