@@ -627,3 +627,28 @@ def test_update_with_the_database_gone_says_so(app_module, tmp_path, demo_url):
     assert "数据库连接中断" in json.dumps(notice.to_plotly_json(), default=str, ensure_ascii=False)
     for fig in got[4:9]:
         assert not fig["data"]
+
+
+# ------------------------------------------------------------------ the cached facade
+@pytest.mark.parametrize(
+    ("date_from", "date_to", "as_of"),
+    [
+        (date(2024, 1, 1), date(2024, 12, 31), None),  # an ended year
+        (date(2024, 3, 1), date(2024, 3, 31), datetime(2024, 3, 20, 15, 30)),  # month to date
+        (date(2024, 2, 10), date(2024, 3, 20), None),  # odd dates
+    ],
+)
+def test_facade_compare_and_ranking_equal_the_data_layer(
+    app_module, engine, date_from, date_to, as_of
+):
+    """govdash.data runs compare()'s three kpis() and ranking()'s two breakdowns side by
+    side, each cached on its own: the answers are data_access.metrics' own."""
+    from data_access import metrics
+    from govdash import data
+
+    for region, filters in (("150203", {}), ("150200", {"kind": "petition"})):
+        want = metrics.compare(engine, region, date_from, date_to, as_of, **filters)
+        assert data.compare(region, date_from, date_to, as_of, **filters) == want
+        assert data.compare(region, date_from, date_to, as_of, **filters) == want  # cached
+        ranked = metrics.ranking(engine, region, date_from, date_to, as_of, **filters)
+        assert data.ranking(region, date_from, date_to, as_of, **filters) == ranked
