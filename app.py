@@ -14,10 +14,18 @@ import dash
 from dash import Input, Output, State
 from flask import request
 
+from components.eager_chunks import load_dcc_chunks_eagerly
 from components.filters import URL_ID, params_from_search
 from components.i18n import normalize_lang
 from components.lazy_grid import install_lazy_ag_grid
-from components.shell import BANNER_HOLDER_ID, DB_CHECK_ID, DB_STATUS_ID, create_shell
+from components.shell import (
+    BANNER_HOLDER_ID,
+    DB_CHECK_ID,
+    DB_STATUS_ID,
+    PAGES_LOCATION_ID,
+    VIEW_ID,
+    create_shell,
+)
 from components.states import create_db_banner
 from data_access.settings import get_settings
 from govdash import data
@@ -36,11 +44,20 @@ app = dash.Dash(
     # in assets/vendor: 3.0 MB -> 0.9 MB); otherwise leave it to the reverse proxy.
     compress=importlib.util.find_spec("flask_compress") is not None,
     # Bootstrap is linked explicitly (below) so it loads before the app's own CSS.
-    assets_ignore=r"^(bootstrap\.min\.css|maplibre-govdash\.min\.js)$",  # maplibre: on demand
+    assets_ignore=r"^bootstrap\.min\.css$",
     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    # Passed to every page's layout(): the region pages return no_update when the page
+    # on screen is the one asked for with other filters (they redraw it in place).
+    routing_callback_inputs={
+        "_view": State(VIEW_ID, "data"),
+        "_pathname": State(PAGES_LOCATION_ID, "pathname"),
+        "_search": State(PAGES_LOCATION_ID, "search"),
+    },
 )
-# dash-ag-grid's 1.3 MB script loads only when a page first shows a grid.
+# dash-ag-grid's 1.3 MB script loads only when a page first shows a grid; dcc's Graph,
+# Dropdown and DatePicker chunks load with the page instead of after it.
 install_lazy_ag_grid(app)
+load_dcc_chunks_eagerly()
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 BOOTSTRAP_CSS = "vendor/bootstrap.min.css"
 # Fingerprinted like Dash's own asset links (?m=<mtime>), so it can be cached too.

@@ -78,41 +78,154 @@
         }
     };
 
-    /* The ranking table's column headers (components/tables.py): sort its rows in the
-       browser. The rows arrive as Dash components whose data-<column> attributes
-       hold the values to sort by ("" = none, always last). */
-    window.dash_clientside.govdash.sortRanking = function (nClicks, rows, state) {
-        var noUpdate = window.dash_clientside.no_update;
-        var ctx = window.dash_clientside.callback_context;
-        var column = ctx && ctx.triggered_id && ctx.triggered_id.index;
-        var ids = ((ctx && ctx.inputs_list && ctx.inputs_list[0]) || []).map(function (item) {
-            return item.id.index;
+    /* The filter bar's state as the next URL (components/filters.py): the query string
+       `search` with the period, dates, kind, source and level of the controls; other
+       parameters (region, lang, status, ...) are kept in their order. Returns the new
+       href, or null when there is nothing to change. Pure: tested in a real browser
+       (tests/e2e/test_filter_bar_browser.py).
+         trigger   the id of the control that changed
+         kindFixed the page fixes the kind (信访, 矛盾纠纷): the URL's kind is left alone
+         shown     the period the page shows ({period, from, to}): dates equal to it are
+                   not a custom choice (a page redrawn in place sets the date picker to
+                   its preset's dates; ?period=last_month must stay). */
+    var ALL = "all", CUSTOM = "custom";
+    var PERIOD_ID = "filter-period", DATES_ID = "filter-dates";
+
+    function mergeQuery(search, updates) {
+        var kept = [];
+        new URLSearchParams((search || "").replace(/^\?/, "")).forEach(function (value, key) {
+            if (!(key in updates) && value !== "") {
+                kept.push([key, value]);
+            }
         });
-        if (!column || !Array.isArray(rows)) {
-            return [noUpdate, noUpdate, noUpdate];
+        Object.keys(updates).forEach(function (key) {
+            if (updates[key] !== null && updates[key] !== undefined) {
+                kept.push([key, updates[key]]);
+            }
+        });
+        return kept.length ? "?" + new URLSearchParams(kept).toString() : "";
+    }
+
+    function filterHref(trigger, period, startDate, endDate, kind, source, level,
+                        kindFixed, pathname, search, shown) {
+        var choice = function (value) { return value === null || value === undefined || value === ALL ? null : value; };
+        var updates = { source: choice(source), level: choice(level) };
+        if (!kindFixed) {
+            updates.kind = choice(kind);
         }
-        state = state || {};
+        var start = (startDate || "").slice(0, 10) || null;
+        var end = (endDate || "").slice(0, 10) || null;
+        var dates = trigger === DATES_ID || (trigger === PERIOD_ID && period === CUSTOM);
+        if (trigger === DATES_ID && shown && shown.period && start === shown.from && end === shown.to) {
+            dates = false; // the URL's preset stays
+        } else if (dates) {
+            if (!(start && end)) {
+                return null;
+            }
+            updates.period = null;
+            updates.from = start;
+            updates.to = end;
+        } else if (period && period !== CUSTOM) {
+            updates.period = period;
+            updates.from = null;
+            updates.to = null;
+        } else if (start && end) {
+            updates.period = null;
+            updates.from = start;
+            updates.to = end;
+        }
+        var next = mergeQuery(search, updates);
+        if (next === (search || "")) {
+            return null;
+        }
+        return (pathname || "/") + next;
+    }
+
+    window.govdash = window.govdash || {};
+    window.govdash.filterHref = filterHref;
+    window.govdash.mergeQuery = mergeQuery;
+
+    window.dash_clientside.govdash.applyFilters = function (period, startDate, endDate, kind,
+                                                           source, level, kindFixed, pathname,
+                                                           search, shown) {
+        var ctx = window.dash_clientside.callback_context;
+        var href = null;
+        try {
+            href = filterHref(ctx && ctx.triggered_id, period, startDate, endDate, kind, source,
+                              level, Boolean(kindFixed), pathname, search, shown);
+        } catch (err) {
+            href = null; // a filter change never shows a raw error
+        }
+        return href === null ? window.dash_clientside.no_update : href;
+    };
+
+    /* HTML made on the server (the KPI tiles, components/kpi.py; the ranking table,
+       components/tables.py) arrives in a dcc.Store and is put into its host element
+       (the callback's output) here, outside React: one component instead of hundreds.
+       The server escapes every value it writes into it. */
+    window.dash_clientside.govdash.showHtml = function (markup) {
+        var ctx = window.dash_clientside.callback_context;
+        var out = ctx && ctx.outputs_list;
+        var host = out && document.getElementById(Array.isArray(out) ? out[0].id : out.id);
+        if (host) {
+            host.innerHTML = typeof markup === "string" ? markup : "";
+        }
+        return window.dash_clientside.no_update;
+    };
+
+    /* A click on a column header sorts the rows by that column's data-<column>
+       values ("" = none, always last); a second click reverses the order. */
+    function sortRanking(button) {
+        var table = button.closest("table");
+        var body = table && table.tBodies[0];
+        if (!body) {
+            return;
+        }
+        var column = button.getAttribute("data-col");
+        var current = button.classList.contains("gd-sort-asc") ? "asc"
+            : (button.classList.contains("gd-sort-desc") ? "desc" : null);
         var ascendingFirst = column === "rank" || column === "name" || column === "overdue_open";
-        var direction = state.column === column
-            ? (state.direction === "asc" ? "desc" : "asc")
+        var direction = current ? (current === "asc" ? "desc" : "asc")
             : (ascendingFirst ? "asc" : "desc");
         var sign = direction === "asc" ? 1 : -1;
         var key = "data-" + column;
-        var sorted = rows.slice().sort(function (a, b) {
-            var x = a.props[key], y = b.props[key];
-            var xNone = x === "" || x === null || x === undefined;
-            var yNone = y === "" || y === null || y === undefined;
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+            var x = a.getAttribute(key), y = b.getAttribute(key);
+            var xNone = x === "" || x === null, yNone = y === "" || y === null;
             if (xNone || yNone) {
                 return xNone === yNone ? 0 : (xNone ? 1 : -1);
             }
-            if (typeof x === "number" && typeof y === "number") {
-                return sign * (x - y);
+            var nx = Number(x), ny = Number(y);
+            if (!isNaN(nx) && !isNaN(ny)) {
+                return sign * (nx - ny);
             }
-            return sign * String(x).localeCompare(String(y), "zh-CN");
+            return sign * x.localeCompare(y, "zh-CN");
         });
-        var classes = ids.map(function (id) {
-            return "gd-sort" + (id === column ? " gd-sort-" + direction : "");
+        rows.forEach(function (row) { body.appendChild(row); });
+        table.querySelectorAll(".gd-sort").forEach(function (other) {
+            other.classList.remove("gd-sort-asc", "gd-sort-desc");
         });
-        return [sorted, {column: column, direction: direction}, classes];
-    };
+        button.classList.add("gd-sort-" + direction);
+    }
+
+    document.addEventListener("click", function (event) {
+        var target = event.target;
+        if (!target || !target.closest) {
+            return;
+        }
+        var sort = target.closest(".gd-ranking-table .gd-sort");
+        if (sort) {
+            sortRanking(sort);
+            return;
+        }
+        /* A link written as HTML (the ranking table's names): open it inside the app
+           on a plain click, like dcc.Link; ctrl/middle click opens a new tab. */
+        var link = target.closest("a[data-gd-nav]");
+        if (link && event.button === 0 && !event.metaKey && !event.ctrlKey &&
+                !event.shiftKey && !event.altKey) {
+            event.preventDefault();
+            navigate(link.getAttribute("href"));
+        }
+    });
 })();

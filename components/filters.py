@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import ClientsideFunction, Input, Output, State, clientside_callback, dcc, html
 
 from .i18n import t
 from .url_state import KINDS, PRESETS, SOURCES, WARNING_LEVELS, Filters
@@ -30,6 +30,7 @@ DATES_ID = "filter-dates"
 KIND_ID = "filter-kind"
 SOURCE_ID = "filter-source"
 LEVEL_ID = "filter-level"
+FILTER_SHOWN_ID = "filter-shown"  # shown_period() of the page
 
 CUSTOM = "custom"
 ALL = "all"
@@ -145,6 +146,7 @@ def create_filter_bar(
     )
     children: list[Any] = [
         dcc.Location(id=FILTER_URL_ID, refresh="callback-nav"),
+        dcc.Store(id=FILTER_SHOWN_ID, data=shown_period(filters)),
         html.Div(fields, className="gd-filter-fields"),
     ]
     if filters.problems:
@@ -167,38 +169,23 @@ def merge_query(search: str | None, updates: Mapping[str, str | None]) -> str:
     return "?" + urlencode(kept) if kept else ""
 
 
-def filter_updates(
-    trigger: str | None,
-    period: str | None,
-    start_date: str | None,
-    end_date: str | None,
-    kind: str | None,
-    source: str | None,
-    level: str | None,
-    kind_fixed: bool = False,
-) -> dict[str, str | None] | None:
-    """The query-string changes for a filter-bar change, or None for "nothing to do".
-    When the page fixes the kind (`kind_fixed`), the URL's kind is left alone."""
-    updates: dict[str, str | None] = {
-        "source": None if source in (None, ALL) else source,
-        "level": None if level in (None, ALL) else level,
+def shown_period(filters: Filters) -> dict[str, str | None]:
+    """The period the page shows: the URL's preset (or None) and its dates. The filter
+    bar keeps it (FILTER_SHOWN_ID) so that dates set from the URL, such as a preset's
+    dates put into the date picker by a page redrawn in place, are not taken for a
+    custom choice (assets/govdash.js `filterHref`)."""
+    return {
+        "period": filters.preset,
+        "from": filters.date_from.isoformat(),
+        "to": filters.date_to.isoformat(),
     }
-    if not kind_fixed:
-        updates["kind"] = None if kind in (None, ALL) else kind
-    start = (start_date or "")[:10] or None
-    end = (end_date or "")[:10] or None
-    if trigger == DATES_ID or (trigger == PERIOD_ID and period == CUSTOM):
-        if not (start and end):
-            return None
-        updates.update({"period": None, "from": start, "to": end})
-    elif period and period != CUSTOM:
-        updates.update({"period": period, "from": None, "to": None})
-    elif start and end:
-        updates.update({"period": None, "from": start, "to": end})
-    return updates
 
 
-@callback(
+# The filter bar writes its state into the URL in the browser (no round trip to the
+# server): assets/govdash.js `applyFilters`, around the pure `govdash.filterHref`
+# (tested in a real browser: tests/e2e/test_filter_bar_browser.py).
+clientside_callback(
+    ClientsideFunction(namespace="govdash", function_name="applyFilters"),
     Output(FILTER_URL_ID, "href"),
     Input(PERIOD_ID, "value"),
     Input(DATES_ID, "start_date"),
@@ -209,22 +196,9 @@ def filter_updates(
     State(KIND_ID, "disabled"),
     State(FILTER_URL_ID, "pathname"),
     State(FILTER_URL_ID, "search"),
+    State(FILTER_SHOWN_ID, "data"),
     prevent_initial_call=True,
 )
-def apply_filters(period, start_date, end_date, kind, source, level, kind_fixed, pathname, search):
-    """Write the filter bar's state into the URL (the page re-renders from it)."""
-    try:
-        updates = filter_updates(
-            ctx.triggered_id, period, start_date, end_date, kind, source, level, bool(kind_fixed)
-        )
-        if updates is None:
-            return no_update
-        new_search = merge_query(search, updates)
-        if new_search == (search or ""):
-            return no_update
-        return f"{pathname or '/'}{new_search}"
-    except Exception:  # noqa: BLE001 - a filter change never shows a traceback
-        return no_update
 
 
 def query_string(filters: Filters, **overrides: Any) -> str:
@@ -243,7 +217,7 @@ def params_from_search(search: str | None) -> dict[str, str]:
 __all__ = [
     "create_filter_bar",
     "merge_query",
-    "filter_updates",
+    "shown_period",
     "href_with",
     "params_from_search",
     "urlencode",

@@ -7,9 +7,10 @@ compare() changes, the statuses from status_for(), and the drill-through links.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from html import escape
 from typing import Any
 
-from dash import dcc, html
+from dash import ClientsideFunction, Input, Output, clientside_callback, dcc, html
 
 from .formatting import change_tone, format_change, format_value
 from .i18n import t
@@ -35,20 +36,21 @@ def value_id(key: str) -> str:
     return f"kpi-{key}-value"
 
 
-def _change_line(
-    key: str, label_key: str, change: Mapping[str, Any] | None, lang: str
-) -> html.Span:
+KPI_DATA_ID = "kpi-data"  # dcc.Store: the tiles' HTML
+KPI_HOST_ID = "kpi-host"  # where assets/govdash.js puts it
+
+
+def _change_html(key: str, label_key: str, change: Mapping[str, Any] | None, lang: str) -> str:
     tone = change_tone(key, change)  # type: ignore[arg-type]
-    return html.Span(
-        [
-            html.Span(t(label_key, lang), className="gd-kpi-cmp-label"),
-            html.Span(format_change(change, lang), className=f"gd-kpi-cmp gd-tone-{tone}"),  # type: ignore[arg-type]
-        ],
-        className="gd-kpi-cmp-item",
+    return (
+        '<span class="gd-kpi-cmp-item">'
+        f'<span class="gd-kpi-cmp-label">{escape(t(label_key, lang))}</span>'
+        f'<span class="gd-kpi-cmp gd-tone-{tone}">{escape(format_change(change, lang))}</span>'  # type: ignore[arg-type]
+        "</span>"
     )
 
 
-def create_kpi_tile(
+def kpi_tile_html(
     key: str,
     value: Any,
     *,
@@ -59,36 +61,77 @@ def create_kpi_tile(
     href: str | None = None,
     show_changes: bool = True,
     note: str | None = None,
-) -> html.Div | dcc.Link:
-    """One tile. `status` is red/amber/green (or None: no target)."""
-    label = t(f"metric.{key}", lang)
-    children = [
-        html.Div(
-            [
-                html.Span(label, className="gd-kpi-label", title=label),
-                html.Span(
-                    t(f"status_short.{status}", lang) if status else "",
-                    title=t(f"status.{status}", lang) if status else None,
-                    className=f"gd-kpi-status gd-status-{status}" if status else "d-none",
-                ),
-            ],
-            className="gd-kpi-head",
-        ),
-        html.Div(format_value(key, value), id=value_id(key), className="gd-kpi-value"),
-    ]
+) -> str:
+    """One tile as HTML. `status` is red/amber/green (or None: no target); with `href`
+    the tile is a link (<a data-gd-nav>: assets/govdash.js opens it inside the app)."""
+    label = escape(t(f"metric.{key}", lang))
+    badge = (
+        f'<span class="gd-kpi-status gd-status-{status}" title="{escape(t(f"status.{status}", lang))}">'
+        f"{escape(t(f'status_short.{status}', lang))}</span>"
+        if status
+        else '<span class="d-none"></span>'
+    )
     if show_changes:
-        children.append(
-            html.Div(
-                [_change_line(key, "cmp.yoy", yoy, lang), _change_line(key, "cmp.mom", mom, lang)],
-                className="gd-kpi-cmps",
-            )
+        tail = (
+            '<div class="gd-kpi-cmps">'
+            + _change_html(key, "cmp.yoy", yoy, lang)
+            + _change_html(key, "cmp.mom", mom, lang)
+            + "</div>"
         )
     else:
-        children.append(html.Div(note or "", className="gd-kpi-cmps gd-kpi-note"))
-    class_name = f"gd-kpi gd-kpi-{status or 'none'}"
+        tail = f'<div class="gd-kpi-cmps gd-kpi-note">{escape(note or "")}</div>'
+    body = (
+        f'<div class="gd-kpi-head"><span class="gd-kpi-label" title="{label}">{label}</span>'
+        f"{badge}</div>"
+        f'<div id="{value_id(key)}" class="gd-kpi-value">{escape(format_value(key, value))}</div>'
+        f"{tail}"
+    )
+    attrs = f'id="kpi-{escape(key)}" class="gd-kpi gd-kpi-{status or "none"}" title="{label}"'
     if href:
-        return dcc.Link(children, href=href, className=class_name, id=f"kpi-{key}", title=label)
-    return html.Div(children, className=class_name, id=f"kpi-{key}")
+        return f'<a {attrs} href="{escape(href)}" data-gd-nav="1">{body}</a>'
+    return f"<div {attrs}>{body}</div>"
+
+
+def kpi_row_html(
+    figures: Mapping[str, Any],
+    changes: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    statuses: Mapping[str, str | None] | None = None,
+    hrefs: Mapping[str, str] | None = None,
+    lang: str = "zh",
+    keys: tuple[str, ...] = TILE_KEYS,
+    as_of: str | None = None,
+) -> str:
+    """The tiles of `keys` as HTML. `changes` is {'yoy': {metric: change}, 'mom': {...}}
+    (the 'change' entries of compare()); snapshot metrics (open, overdue) have none."""
+    changes = changes or {}
+    statuses = statuses or {}
+    hrefs = hrefs or {}
+    return "".join(
+        kpi_tile_html(
+            key,
+            figures.get(key),
+            lang=lang,
+            yoy=(changes.get("yoy") or {}).get(key),
+            mom=(changes.get("mom") or {}).get(key),
+            status=statuses.get(key),
+            href=hrefs.get(key),
+            show_changes=key not in SNAPSHOT_KEYS,
+            note=f"{t('page.as_of', lang)} {as_of}" if as_of else None,
+        )
+        for key in keys
+    )
+
+
+def create_kpi_tiles(tiles_html: str, class_name: str = "gd-kpi-row") -> html.Div:
+    """A row of tiles given as HTML (kpi_tile_html, kpi_row_html).
+
+    HTML rather than Dash components: nine tiles are about a hundred components, and
+    the Dash renderer walks every component of a page at each update; as one string
+    put into the page by assets/govdash.js they cost the renderer nothing."""
+    return html.Div(
+        [dcc.Store(id=KPI_DATA_ID, data=tiles_html), html.Div(id=KPI_HOST_ID, className=class_name)]
+    )
 
 
 def create_kpi_row(
@@ -101,26 +144,16 @@ def create_kpi_row(
     keys: tuple[str, ...] = TILE_KEYS,
     as_of: str | None = None,
 ) -> html.Div:
-    """The row of tiles. `changes` is {'yoy': {metric: change}, 'mom': {...}} (the
-    'change' entries of compare()); snapshot metrics (open, overdue) have none."""
-    changes = changes or {}
-    statuses = statuses or {}
-    hrefs = hrefs or {}
-    tiles = []
-    for key in keys:
-        yoy = (changes.get("yoy") or {}).get(key)
-        mom = (changes.get("mom") or {}).get(key)
-        tiles.append(
-            create_kpi_tile(
-                key,
-                figures.get(key),
-                lang=lang,
-                yoy=yoy,
-                mom=mom,
-                status=statuses.get(key),
-                href=hrefs.get(key),
-                show_changes=key not in SNAPSHOT_KEYS,
-                note=f"{t('page.as_of', lang)} {as_of}" if as_of else None,
-            )
+    """The row of tiles (see kpi_row_html)."""
+    return create_kpi_tiles(
+        kpi_row_html(
+            figures, changes, statuses=statuses, hrefs=hrefs, lang=lang, keys=keys, as_of=as_of
         )
-    return html.Div(tiles, className="gd-kpi-row")
+    )
+
+
+clientside_callback(
+    ClientsideFunction(namespace="govdash", function_name="showHtml"),
+    Output(KPI_HOST_ID, "role"),
+    Input(KPI_DATA_ID, "data"),
+)

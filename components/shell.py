@@ -19,6 +19,12 @@ DB_CHECK_ID = "db-check"
 DB_STATUS_ID = "db-status"
 DB_CHECK_MS = 10_000
 LANG_DUMMY_ID = "gd-lang-dummy"
+# What the router last rendered, if it was a region page ({path, region, lang}): the
+# router reads it (app.py's routing_callback_inputs) to leave that page on screen when
+# only the filters change (pages/_region_view.py redraws it in place).
+VIEW_ID = "gd-view"
+PAGES_CONTENT_ID = "_pages_content"  # dash.page_container's content (Dash's own id)
+PAGES_LOCATION_ID = "_pages_location"  # and its dcc.Location
 
 # (path, label key); the region link goes to /region/<current region>.
 NAV_ITEMS = (
@@ -119,6 +125,7 @@ def create_shell(content=None, lang: str = "zh") -> html.Div:
             html.Div(id=BANNER_HOLDER_ID, className="gd-banner-holder"),
             dcc.Interval(id=DB_CHECK_ID, interval=DB_CHECK_MS, n_intervals=0),
             dcc.Store(id=DB_STATUS_ID),
+            dcc.Store(id=VIEW_ID),
             html.Div(id=LANG_DUMMY_ID, hidden=True),
             html.Main(
                 # A spinner over the old page while the next one is computed; only
@@ -171,6 +178,20 @@ clientside_callback(
     """,
     Output(LANG_DUMMY_ID, "title"),
     Input(URL_ID, "search"),
+)
+
+# The view store follows each page the router renders (its root's data-* attributes,
+# pages/_region_view.py); any other page clears it.
+clientside_callback(
+    """
+    function (content) {
+        var props = content && content.props;
+        if (!props || props.id !== "region-page" || !props["data-region"]) { return null; }
+        return {path: props["data-path"], region: props["data-region"], lang: props["data-lang"]};
+    }
+    """,
+    Output(VIEW_ID, "data"),
+    Input(PAGES_CONTENT_ID, "children"),
 )
 
 # Reload once the database is back if the page showed the outage.

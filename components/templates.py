@@ -7,6 +7,9 @@ browser's PNG/SVG export and in kaleido (Debian: fonts-noto-cjk).
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Any
+
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -79,6 +82,13 @@ def register_templates() -> None:
 def template_name(kind: str = "screen") -> str:
     register_templates() if SCREEN not in pio.templates else None
     return TEMPLATE_NAMES.get(kind, SCREEN)
+
+
+@cache
+def template_layout(kind: str = "screen") -> dict[str, Any]:
+    """The template as the JSON a figure dict carries (`layout.template`): built once;
+    shared by every figure, so never modified."""
+    return pio.templates[template_name(kind)].to_plotly_json()
 
 
 register_templates()

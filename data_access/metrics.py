@@ -176,10 +176,18 @@ def make_query(
     _check_filter("source", source, SOURCES)
     _check_filter("warning level", warning_level, WARNING_LEVELS)
     scope = ref.regions.scope(region)
+    resolved_as_of = observed_at(date_to, as_of, now)
+    return Query(scope, date_from, date_to, resolved_as_of, kind, source, warning_level, category)
+
+
+def observed_at(
+    date_to: date, as_of: datetime | date | None = None, now: datetime | None = None
+) -> datetime:
+    """The moment a question is observed at: `as_of` as given (a date D = D 23:59:59),
+    else the period's end, or `now` while the period has not ended."""
     now = (now or datetime.now()).replace(microsecond=0)
     period_end = datetime.combine(date_to, END_OF_DAY)
-    resolved_as_of = to_as_of(as_of) or (period_end if period_end <= now else now)
-    return Query(scope, date_from, date_to, resolved_as_of, kind, source, warning_level, category)
+    return to_as_of(as_of) or (period_end if period_end <= now else now)
 
 
 def resolve_query(
@@ -1294,6 +1302,40 @@ def change(metric: str, current: Any, earlier: Any) -> dict[str, Any] | None:
     return {"value": (current - earlier) / earlier * 100, "unit": "%"}
 
 
+def comparison_periods(
+    date_from: date, date_to: date, current_as_of: datetime
+) -> dict[str, tuple[date, date, datetime]]:
+    """The earlier periods of 同比 (yoy) and 环比 (mom), each with the moment it is
+    observed at: {"yoy": (from, to, as_of), "mom": (...)}."""
+    mom_from, mom_to = previous_period(date_from, date_to)
+    periods = {
+        "yoy": (shift_years(date_from, -1), shift_years(date_to, -1)),
+        "mom": (mom_from, mom_to),
+    }
+    return {
+        name: (p_from, p_to, _shift_as_of(current_as_of, date_from, date_to, p_from, p_to))
+        for name, (p_from, p_to) in periods.items()
+    }
+
+
+def comparison(current: dict[str, Any], earlier: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """compare()'s answer from the current kpis() and the earlier periods' kpis()
+    (detail=False, observed as comparison_periods says), by name."""
+    out: dict[str, Any] = {"current": current}
+    for name, values in earlier.items():
+        meta = values["meta"]
+        out[name] = {
+            "from": meta["from"],
+            "to": meta["to"],
+            "as_of": meta["as_of"],
+            "values": values,
+            "change": {
+                key: change(key, current[key], values[key]) for key in COUNT_KEYS + RATE_KEYS
+            },
+        }
+    return out
+
+
 def compare(
     bind: Engine | Connection,
     region: str,
@@ -1302,28 +1344,18 @@ def compare(
     as_of: datetime | date | None = None,
     **filters: Any,
 ) -> dict[str, Any]:
-    """同比 (yoy) and 环比 (mom) of every metric."""
+    """同比 (yoy) and 环比 (mom) of every metric. (govdash/data.py runs the same three
+    kpis() side by side: comparison_periods, then comparison.)"""
     now = filters.pop("now", None)
     current = kpis(bind, region, date_from, date_to, as_of, now=now, **filters)
     current_as_of = datetime.fromisoformat(current["meta"]["as_of"])
-    out: dict[str, Any] = {"current": current}
-    mom_from, mom_to = previous_period(date_from, date_to)
-    for name, (p_from, p_to) in (
-        ("yoy", (shift_years(date_from, -1), shift_years(date_to, -1))),
-        ("mom", (mom_from, mom_to)),
-    ):
-        earlier_as_of = _shift_as_of(current_as_of, date_from, date_to, p_from, p_to)
-        earlier = kpis(bind, region, p_from, p_to, earlier_as_of, now=now, detail=False, **filters)
-        out[name] = {
-            "from": p_from.isoformat(),
-            "to": p_to.isoformat(),
-            "as_of": earlier["meta"]["as_of"],
-            "values": earlier,
-            "change": {
-                key: change(key, current[key], earlier[key]) for key in COUNT_KEYS + RATE_KEYS
-            },
-        }
-    return out
+    earlier = {
+        name: kpis(bind, region, p_from, p_to, p_as_of, now=now, detail=False, **filters)
+        for name, (p_from, p_to, p_as_of) in comparison_periods(
+            date_from, date_to, current_as_of
+        ).items()
+    }
+    return comparison(current, earlier)
 
 
 # --------------------------------------------------------------------- targets & ranking
@@ -1367,29 +1399,33 @@ def _rank(rows: list[dict[str, Any]]) -> dict[Any, int]:
     return ranks
 
 
-def ranking(
-    bind: Engine | Connection,
-    region: str,
-    date_from: date,
-    date_to: date,
-    as_of: datetime | date | None = None,
+def ranking_period(
+    date_from: date, date_to: date, as_of: datetime | date | None = None
+) -> tuple[date, date, datetime | None]:
+    """The period a ranking's rank changes compare with: the previous period, observed
+    as `as_of` is shifted (or at its own default when no as_of is given)."""
+    p_from, p_to = previous_period(date_from, date_to)
+    current_as_of = to_as_of(as_of)
+    if current_as_of is None:
+        return p_from, p_to, None
+    return p_from, p_to, _shift_as_of(current_as_of, date_from, date_to, p_from, p_to)
+
+
+def rank_children(
+    rows: list[dict[str, Any]],
+    earlier_rows: list[dict[str, Any]],
     *,
     weights: dict[str, float] | None = None,
     targets: dict | None = None,
-    **filters: Any,
 ) -> list[dict[str, Any]]:
-    """The children of a region ranked by the composite score, with rank changes
-    against the previous period and red/amber/green per target."""
+    """breakdown(by="child") rows of a period ranked by the composite score, with the
+    rank change against `earlier_rows` (the ranking_period's) and red/amber/green per
+    target. Works on copies: the rows given may be cached."""
     settings = get_settings()
     weights = weights if weights is not None else settings.weights
     targets = targets if targets is not None else settings.targets
-    rows = breakdown(bind, region, date_from, date_to, "child", as_of, **filters)
-    p_from, p_to = previous_period(date_from, date_to)
-    current_as_of = to_as_of(as_of)
-    earlier_as_of = None
-    if current_as_of is not None:
-        earlier_as_of = _shift_as_of(current_as_of, date_from, date_to, p_from, p_to)
-    earlier_rows = breakdown(bind, region, p_from, p_to, "child", earlier_as_of, **filters)
+    rows = [dict(row) for row in rows]
+    earlier_rows = [dict(row) for row in earlier_rows]
     for batch in (rows, earlier_rows):
         for row in batch:
             row["score"] = composite_score(row, weights)
@@ -1405,3 +1441,23 @@ def ranking(
         row["status"] = {metric: status_for(metric, row.get(metric), targets) for metric in targets}
     rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["key"]))
     return rows
+
+
+def ranking(
+    bind: Engine | Connection,
+    region: str,
+    date_from: date,
+    date_to: date,
+    as_of: datetime | date | None = None,
+    *,
+    weights: dict[str, float] | None = None,
+    targets: dict | None = None,
+    **filters: Any,
+) -> list[dict[str, Any]]:
+    """The children of a region ranked by the composite score, with rank changes
+    against the previous period and red/amber/green per target. (govdash/data.py runs
+    the two breakdowns side by side: ranking_period, then rank_children.)"""
+    rows = breakdown(bind, region, date_from, date_to, "child", as_of, **filters)
+    p_from, p_to, earlier_as_of = ranking_period(date_from, date_to, as_of)
+    earlier_rows = breakdown(bind, region, p_from, p_to, "child", earlier_as_of, **filters)
+    return rank_children(rows, earlier_rows, weights=weights, targets=targets)

@@ -22,6 +22,7 @@ region raises data_access.regions.UnknownRegion.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -212,16 +213,10 @@ def _breakdown(url, version, region, date_from, date_to, by, as_of, now, filters
 
 
 @cache.memoize()
-def _compare(url, version, region, date_from, date_to, as_of, now, filters):
-    return _metrics.compare(
-        _engine(url), region, date_from, date_to, as_of, now=now, **dict(filters)
-    )
-
-
-@cache.memoize()
-def _ranking(url, version, region, date_from, date_to, as_of, now, filters):
-    return _metrics.ranking(
-        _engine(url), region, date_from, date_to, as_of, now=now, **dict(filters)
+def _period_kpis(url, version, region, date_from, date_to, as_of, now, filters):
+    """kpis(detail=False): the period metrics only (the earlier periods of 同比/环比)."""
+    return _metrics.kpis(
+        _engine(url), region, date_from, date_to, as_of, now=now, detail=False, **dict(filters)
     )
 
 
@@ -238,11 +233,15 @@ def _filters(kind=None, source=None, warning_level=None, category=None) -> tuple
     return tuple(sorted((k, v) for k, v in given.items() if v is not None))
 
 
-def _memoized(function, region, date_from, date_to, *extra, as_of=None, **filters):
+_NOW = object()  # _memoized's default: the now of the cache key (_now_key)
+
+
+def _memoized(function, region, date_from, date_to, *extra, as_of=None, now=_NOW, **filters):
     _ensure_cache()
     url = database_url()
     version = data_version(url)
-    now = _now_key(date_to) if as_of is None else None
+    if now is _NOW:
+        now = _now_key(date_to) if as_of is None else None
     return _call(
         function, url, version, region, date_from, date_to, *extra, as_of, now, _filters(**filters)
     )
@@ -261,15 +260,38 @@ def breakdown(
 
 
 def compare(region: str, date_from: date, date_to: date, as_of=None, **filters) -> dict[str, Any]:
-    """data_access.metrics.compare (同比/环比), cached."""
-    return _memoized(_compare, region, date_from, date_to, as_of=as_of, **filters)
+    """data_access.metrics.compare (同比/环比): its three kpis() run side by side, each
+    cached on its own (the current one is the kpis() a page shows anyway)."""
+    now = _now_key(date_to) if as_of is None else None
+    observed = _metrics.observed_at(date_to, as_of, now)
+    calls: dict[str, Any] = {
+        "current": lambda: _memoized(
+            _kpis, region, date_from, date_to, as_of=as_of, now=now, **filters
+        )
+    }
+    for name, (p_from, p_to, p_as_of) in _metrics.comparison_periods(
+        date_from, date_to, observed
+    ).items():
+        calls[name] = functools.partial(
+            _memoized, _period_kpis, region, p_from, p_to, as_of=p_as_of, **filters
+        )
+    got = gather(calls)
+    return _metrics.comparison(got.pop("current"), got)
 
 
 def ranking(
     region: str, date_from: date, date_to: date, as_of=None, **filters
 ) -> list[dict[str, Any]]:
-    """data_access.metrics.ranking (composite score, rank change, status), cached."""
-    return _memoized(_ranking, region, date_from, date_to, as_of=as_of, **filters)
+    """data_access.metrics.ranking (composite score, rank change, status): its two
+    breakdowns by child run side by side, each cached."""
+    p_from, p_to, p_as_of = _metrics.ranking_period(date_from, date_to, as_of)
+    got = gather(
+        {
+            "current": lambda: breakdown(region, date_from, date_to, "child", as_of, **filters),
+            "earlier": lambda: breakdown(region, p_from, p_to, "child", p_as_of, **filters),
+        }
+    )
+    return _metrics.rank_children(got["current"], got["earlier"])
 
 
 def grid_activity(region: str, date_from: date, date_to: date, as_of=None, **filters):

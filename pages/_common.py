@@ -87,6 +87,19 @@ def breadcrumb_for(code: str, filters: Filters, href_for: Callable[[str], str]) 
     return create_breadcrumb(steps, t(f"rlevel.{level}", filters.lang) if level else None)
 
 
+PAGE_META_ID = "page-meta"  # the period / as-of line
+PAGE_CRUMBS_ID = "page-crumbs"  # holds the breadcrumb
+
+
+def page_meta_text(filters: Filters, meta: Mapping[str, Any] | None = None) -> str:
+    """'统计周期 2024-01-01 至 2024-12-31 · 数据截至 2024-12-31 23:59'."""
+    lang = filters.lang
+    info = [f"{t('page.period', lang)} {period_label(filters.date_from, filters.date_to, lang)}"]
+    if meta and meta.get("as_of"):
+        info.append(f"{t('page.as_of', lang)} {str(meta['as_of'])[:16]}")
+    return " · ".join(info)
+
+
 def page_header(
     title: str,
     filters: Filters,
@@ -95,21 +108,19 @@ def page_header(
     filter_bar_options: Mapping[str, bool] | None = None,
 ) -> html.Div:
     """Title, breadcrumb, the period/as-of line and the filter bar."""
-    lang = filters.lang
-    info = [f"{t('page.period', lang)} {period_label(filters.date_from, filters.date_to, lang)}"]
-    if meta and meta.get("as_of"):
-        info.append(f"{t('page.as_of', lang)} {str(meta['as_of'])[:16]}")
     return html.Div(
         [
             html.Div(
                 [
                     html.H1(title, className="gd-page-title"),
-                    html.Div(" · ".join(info), className="gd-page-meta"),
+                    html.Div(
+                        page_meta_text(filters, meta), id=PAGE_META_ID, className="gd-page-meta"
+                    ),
                 ],
                 className="gd-page-titlebar",
             ),
-            breadcrumb if breadcrumb is not None else html.Div(),
-            create_filter_bar(filters, lang, **(filter_bar_options or {})),
+            html.Div(breadcrumb, id=PAGE_CRUMBS_ID) if breadcrumb is not None else html.Div(),
+            create_filter_bar(filters, filters.lang, **(filter_bar_options or {})),
         ],
         className="gd-page-header",
     )

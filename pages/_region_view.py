@@ -3,21 +3,37 @@ the monthly trend, the children ranked (table + bar), a map (city, or wherever a
 GeoJSON exists) or treemap of the children, four-colour and source mix, the
 grassroots shares and the load per center. Clicking a child on any chart drills
 down; the breadcrumb goes back up; tiles open the cases behind them.
+
+A filter change redraws the page in place. Dash pages would render the whole page
+again from the new URL, and React would mount every chart anew (each one a full
+`Plotly.newPlot`, 0.2–0.3 s for the page); instead the router leaves the page as it
+is (region.py and home.py return no_update when the region page shown is the one
+asked for, see `same_view`), and three callbacks update what depends on the filters:
+the header line, tiles and charts (`update_region`), the children's charts and
+ranking table (`update_children`) and the grid's case link (`update_grid_link`), so
+each chart is redrawn with `Plotly.react`. Each is triggered by a dcc.Location of its
+own part of the page, present exactly when its outputs are. The page looks the same
+either way: `build_view` makes the parts for both.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from urllib.parse import parse_qsl
 
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
 from components.figures import (
+    Figure,
     chart_title,
     create_center_load_bar,
     create_containment_figure,
+    create_empty_figure,
     create_level_donut,
     create_ranking_bar,
     create_region_map,
@@ -26,38 +42,63 @@ from components.figures import (
     create_trend_figure,
 )
 from components.filters import (
+    ALL,
+    CUSTOM,
+    DATES_ID,
+    FILTER_SHOWN_ID,
+    KIND_ID,
+    LEVEL_ID,
     PAGE_URL_ID,
+    PERIOD_ID,
+    SOURCE_ID,
     create_page_location,
     merge_query,
     params_from_search,
     relative_path,
+    shown_period,
     strip_relative_path,
 )
 from components.formatting import period_label
 from components.geo import load_geojson, polygon_codes
 from components.graph import create_chart_card
 from components.i18n import t
-from components.kpi import create_kpi_row
+from components.kpi import KPI_DATA_ID, create_kpi_tiles, kpi_row_html
 from components.shell import current_region
-from components.states import create_no_data
-from components.tables import create_ranking_table
+from components.states import create_db_error, create_error, create_no_data
+from components.tables import RANKING_DATA_ID, create_ranking_table, ranking_table_html
 from components.url_state import Filters
 from govdash import data
 from pages._common import (
+    PAGE_CRUMBS_ID,
+    PAGE_META_ID,
     breadcrumb_for,
     cases_href,
     click_code,
     drill_href,
+    log,
     page_filters,
     page_header,
+    page_meta_text,
     region_href,
     tile_hrefs,
     unit_rows,
 )
 
+PAGE_ID = "region-page"
+STATE_ID = "region-state"  # {"path", "code", "lang"} of the page shown
+REGION_URL_ID = "region-url"  # triggers update_region
+CHILDREN_URL_ID = "region-children-url"  # triggers update_children
+GRID_URL_ID = "region-grid-url"  # triggers update_grid_link
+NOTICE_ID = "region-notice"
+TILES_ID = "region-tiles"
+TABLE_ID = "region-table"
+GRID_LINK_ID = "grid-cases-link"
+TREND_ID = "region-trend"
 RANK_BAR_ID = "region-rank-bar"
 CHILDREN_ID = "region-children"
 LEVELS_ID = "region-levels"
+SOURCES_ID = "region-sources"
+CONTAINMENT_ID = "region-containment"
 CENTERS_ID = "region-centers"
 STATUS_METRICS = (
     "closure_rate",
@@ -93,13 +134,52 @@ def statuses(figures: dict[str, Any]) -> dict[str, str | None]:
     return {metric: data.status_for(metric, figures.get(metric)) for metric in STATUS_METRICS}
 
 
-def render_region(code: str | None, params: dict[str, Any], *, cockpit: bool = False):
-    filters = page_filters(params)
-    lang = filters.lang
-    code = code or filters.region or data.top_region()
-    if not code:
-        return html.Div(create_no_data(lang), className="gd-page")
-    scope = data.region(code)  # UnknownRegion -> a clear message (safe_page)
+# ------------------------------------------------------------------ the page's parts
+@dataclass
+class ChildrenView:
+    """The children section: map or treemap, ranking bar, ranking table."""
+
+    label: str
+    children_fig: Figure
+    bar_fig: Figure
+    rows: list[dict[str, Any]]
+    hrefs: dict[str, str]
+    height: int
+    footer: str | None = None
+    empty: bool = False  # the region has no children at all
+
+
+@dataclass
+class RegionView:
+    """Everything the region page shows for one URL (see build_view)."""
+
+    code: str
+    name: str
+    level: str
+    filters: Filters
+    cockpit: bool
+    meta: dict[str, Any]
+    meta_text: str
+    breadcrumb: Any
+    notice: Any
+    tiles_html: str
+    figures: dict[str, Figure] = field(default_factory=dict)
+    centers_height: int = 340
+    children: ChildrenView | None = None
+    grid_href: str | None = None
+
+
+def _center_height(center_load: list[dict[str, Any]]) -> int:
+    return max(340, 60 + 24 * min(len(center_load), 15))
+
+
+def build_view(
+    code: str, filters: Filters, *, cockpit: bool = False, children: bool = True
+) -> RegionView:
+    """The figures of `code` under `filters`, made into the page's parts (without the
+    children section if not `children`: update_children makes that one). Raises what
+    the data layer raises (safe_page and the update callbacks turn it into a message)."""
+    scope = data.region(code)  # UnknownRegion -> a clear message
     kwargs = filters.metric_kwargs()
     t_from, t_to = trend_window(filters)
     span = (filters.date_from, filters.date_to)
@@ -110,154 +190,112 @@ def render_region(code: str | None, params: dict[str, Any], *, cockpit: bool = F
             code, shift_year(t_from), shift_year(t_to), "month", **kwargs
         ),
     }
-    if scope.child_level is not None:
+    if children and scope.child_level is not None:
         calls["ranking"] = lambda: data.ranking(code, *span, **kwargs)
-    fetched = data.gather(calls)
+    return _make_view(code, scope, filters, cockpit, data.gather(calls))
+
+
+def build_children(code: str, filters: Filters) -> ChildrenView | None:
+    """Only the children section (what update_children redraws: one data call)."""
+    scope = data.region(code)
+    if scope.child_level is None:
+        return None
+    period = period_label(filters.date_from, filters.date_to, filters.lang)
+    ranking = data.ranking(code, filters.date_from, filters.date_to, **filters.metric_kwargs())
+    return _children_view(code, scope, filters, period, ranking)
+
+
+def _make_view(
+    code: str, scope, filters: Filters, cockpit: bool, fetched: dict[str, Any]
+) -> RegionView:
+    lang = filters.lang
+    t_from, t_to = trend_window(filters)
     compared = fetched["compared"]
     figures = compared["current"]
     meta = figures.get("meta", {})
     period = period_label(filters.date_from, filters.date_to, lang)
-
-    title = f"{scope.name} · {t('page.cockpit' if cockpit else 'page.region', lang)}"
-    header = page_header(
-        title,
-        filters,
-        breadcrumb_for(code, filters, lambda c: region_href(c, filters)),
-        meta,
-    )
     changes = {name: compared[name]["change"] for name in ("yoy", "mom")}
-    tiles = create_kpi_row(
-        figures,
-        changes,
-        statuses=statuses(figures),
-        hrefs=tile_hrefs(filters, code),
-        lang=lang,
-        as_of=str(meta.get("as_of", ""))[:10],
-    )
-    body: list[Any] = [create_page_location(), header, tiles]
-    if not figures.get("accepted") and not figures.get("open"):
-        body.append(create_no_data(lang))
-        return html.Div(body, className="gd-page", id="region-page", **{"data-region": code})
-
-    # ---------------------------------------------------------------- trend + levels
-    trend_fig = create_trend_figure(
-        fetched["trend"],
-        fetched["previous"],
-        lang=lang,
-        title=chart_title(t("fig.trend", lang), scope.name, period_label(t_from, t_to, lang)),
-    )
-    levels_fig = create_level_donut(
-        figures.get("by_level") or {},
-        lang=lang,
-        title=chart_title(t("fig.levels", lang), scope.name, period),
-    )
-    body.append(
-        dbc.Row(
-            [
-                dbc.Col(
-                    create_chart_card(
-                        "region-trend", trend_fig, f"{scope.name}_{t('fig.trend', lang)}", lang
-                    ),
-                    lg=8,
-                ),
-                dbc.Col(
-                    create_chart_card(
-                        LEVELS_ID,
-                        levels_fig,
-                        f"{scope.name}_{t('fig.levels', lang)}",
-                        lang,
-                        clickable=True,
-                    ),
-                    lg=4,
-                ),
-            ],
-            className="g-3",
-        )
-    )
-
-    # ---------------------------------------------------------------- children
-    if scope.child_level is not None:
-        body.extend(_children_section(code, scope, filters, period, fetched["ranking"]))
-    else:
-        body.append(_grid_cases_card(code, filters))
-
-    # ---------------------------------------------------------------- mix, shares, load
-    sources_fig = create_source_bar(
-        figures.get("by_source") or {},
-        lang=lang,
-        title=chart_title(t("fig.sources", lang), scope.name, period),
-    )
-    containment_fig = create_containment_figure(
-        figures, lang=lang, title=chart_title(t("fig.containment", lang), scope.name, period)
-    )
-    load_fig = create_center_load_bar(
-        figures.get("center_load") or [],
-        lang=lang,
-        title=chart_title(
-            t("fig.center_load", lang),
-            scope.name,
-            f"{t('page.as_of', lang)} {str(meta.get('as_of', ''))[:16]}",
+    no_data = not figures.get("accepted") and not figures.get("open")
+    center_load = figures.get("center_load") or []
+    view = RegionView(
+        code=code,
+        name=scope.name,
+        level=scope.level,
+        filters=filters,
+        cockpit=cockpit,
+        meta=meta,
+        meta_text=page_meta_text(filters, meta),
+        breadcrumb=breadcrumb_for(code, filters, lambda c: region_href(c, filters)),
+        notice=create_no_data(lang) if no_data else None,
+        tiles_html=kpi_row_html(
+            figures,
+            changes,
+            statuses=statuses(figures),
+            hrefs=tile_hrefs(filters, code),
+            lang=lang,
+            as_of=str(meta.get("as_of", ""))[:10],
         ),
+        centers_height=_center_height(center_load),
     )
-    n_centers = min(len(figures.get("center_load") or []), 15)
-    body.append(
-        dbc.Row(
-            [
-                dbc.Col(
-                    create_chart_card(
-                        "region-sources",
-                        sources_fig,
-                        f"{scope.name}_{t('fig.sources', lang)}",
-                        lang,
-                    ),
-                    lg=4,
-                ),
-                dbc.Col(
-                    create_chart_card(
-                        "region-containment",
-                        containment_fig,
-                        f"{scope.name}_{t('fig.containment', lang)}",
-                        lang,
-                    ),
-                    lg=4,
-                ),
-                dbc.Col(
-                    create_chart_card(
-                        CENTERS_ID,
-                        load_fig,
-                        f"{scope.name}_{t('fig.center_load', lang)}",
-                        lang,
-                        height=max(340, 60 + 24 * n_centers),
-                    ),
-                    lg=4,
-                ),
-            ],
-            className="g-3",
-        )
-    )
-    return html.Div(body, className="gd-page", id="region-page", **{"data-region": code})
+    view.figures = {
+        TREND_ID: create_trend_figure(
+            fetched["trend"],
+            fetched["previous"],
+            lang=lang,
+            title=chart_title(t("fig.trend", lang), scope.name, period_label(t_from, t_to, lang)),
+        ),
+        LEVELS_ID: create_level_donut(
+            figures.get("by_level") or {},
+            lang=lang,
+            title=chart_title(t("fig.levels", lang), scope.name, period),
+        ),
+        SOURCES_ID: create_source_bar(
+            figures.get("by_source") or {},
+            lang=lang,
+            title=chart_title(t("fig.sources", lang), scope.name, period),
+        ),
+        CONTAINMENT_ID: create_containment_figure(
+            figures, lang=lang, title=chart_title(t("fig.containment", lang), scope.name, period)
+        ),
+        CENTERS_ID: create_center_load_bar(
+            center_load,
+            lang=lang,
+            title=chart_title(
+                t("fig.center_load", lang),
+                scope.name,
+                f"{t('page.as_of', lang)} {str(meta.get('as_of', ''))[:16]}",
+            ),
+        ),
+    }
+    if "ranking" in fetched:
+        view.children = _children_view(code, scope, filters, period, fetched["ranking"])
+    elif scope.child_level is None:
+        view.grid_href = cases_href(filters, code, status="all")
+    return view
 
 
-def _children_section(
+def _children_view(
     code: str, scope, filters: Filters, period: str, ranking: list[dict[str, Any]]
-) -> list[Any]:
+) -> ChildrenView:
     lang = filters.lang
     rows = unit_rows(ranking, lang)
+    label = t(f"rlevel.children.{scope.level}", lang)
     if not rows:
-        return [dbc.Alert(t("page.children_none", lang), color="light", className="gd-state")]
-    children_label = t(f"rlevel.children.{scope.level}", lang)
+        empty = create_empty_figure(lang=lang)
+        return ChildrenView(label, empty, empty, [], {}, 360, empty=True)
     hrefs = {str(r["key"]): region_href(str(r["key"]), filters) for r in rows if r["key"]}
     geojson = load_geojson(code)
+    # One height per region (its number of children), whatever the period shows.
+    height = max(360, 70 + 22 * len(rows))
     footer = None
     if geojson is not None:
         children_fig = create_region_map(
             rows,
             geojson,
             lang=lang,
-            title=chart_title(
-                f"{children_label} · {t('metric.accepted', lang)}", scope.name, period
-            ),
+            title=chart_title(f"{label} · {t('metric.accepted', lang)}", scope.name, period),
         )
+        height = max(420, min(height, 560))
         unmapped = [r["name"] for r in rows if str(r["key"]) not in polygon_codes(geojson)]
         if unmapped:
             footer = t("fig.unmapped", lang) + "、".join(unmapped)
@@ -266,27 +304,168 @@ def _children_section(
             rows,
             lang=lang,
             root_name=scope.name,
-            title=chart_title(f"{children_label} · {t('fig.treemap', lang)}", scope.name, period),
+            title=chart_title(f"{label} · {t('fig.treemap', lang)}", scope.name, period),
         )
-    scored = [r for r in rows if r.get("score") is not None]
     bar_fig = create_ranking_bar(
         rows,
         metric="score",
         lang=lang,
-        title=chart_title(f"{children_label} · {t('fig.ranking', lang)}", scope.name, period),
+        title=chart_title(f"{label} · {t('fig.ranking', lang)}", scope.name, period),
     )
-    bar_height = max(360, 70 + 22 * len(scored))
+    return ChildrenView(
+        label,
+        children_fig,
+        bar_fig,
+        rows,
+        hrefs,
+        height,
+        footer,
+    )
+
+
+# ------------------------------------------------------------------ full render
+def page_path(code: str, cockpit: bool) -> str:
+    """The path the page is shown at, without the app's prefix: '/' or '/region/<code>'."""
+    return "/" if cockpit else f"/region/{code}"
+
+
+def same_view(
+    view: dict[str, Any] | None, pathname: str | None, code: str | None, params: dict[str, Any]
+) -> bool:
+    """Is the region page on screen (the shell's view store, set from what the router
+    last rendered) the one this URL asks for, so that only the filters differ? Then
+    the router leaves it and the update callbacks redraw it in place."""
+    if not view or not pathname:
+        return False
+    path = "/" + (strip_relative_path(pathname) or "")
+    filters = page_filters(params)
+    if not path.startswith("/region/"):  # / and /region: ?region=, else the top region
+        try:
+            code = code or filters.region or data.top_region()
+        except Exception:  # noqa: BLE001 - the router renders the page (and says why)
+            return False
+    return bool(
+        view.get("path") == path
+        and code
+        and view.get("region") == code
+        and view.get("lang") == filters.lang
+    )
+
+
+def _trigger(location_id: str, url: tuple[str, str] | None) -> dcc.Location:
+    """The dcc.Location that triggers an update callback on a URL change. Given the
+    URL as the browser has it (pathname, search), it mounts without changing a prop
+    (a Location without them sets them from the address bar as it mounts, which
+    would run its update callback once right after every page view)."""
+    if url is None:
+        return dcc.Location(id=location_id, refresh=False)
+    return dcc.Location(id=location_id, refresh=False, pathname=url[0], search=url[1])
+
+
+def render_region(
+    code: str | None,
+    params: dict[str, Any],
+    *,
+    cockpit: bool = False,
+    path: str | None = None,
+    url: tuple[str, str] | None = None,
+):
+    """The whole page (`path`: where it is shown, default '/' for the cockpit and
+    '/region/<code>' otherwise; `url`: the browser's (pathname, search), from the
+    router)."""
+    filters = page_filters(params)
+    lang = filters.lang
+    code = code or filters.region or data.top_region()
+    if not code:
+        return html.Div(create_no_data(lang), className="gd-page")
+    view = build_view(code, filters, cockpit=cockpit)
+    title = f"{view.name} · {t('page.cockpit' if cockpit else 'page.region', lang)}"
+    path = path or page_path(code, cockpit)
+    figures: list[Any] = [
+        html.Div(view.notice, id=NOTICE_ID),
+        html.Div(create_kpi_tiles(view.tiles_html), id=TILES_ID),
+        dbc.Row(
+            [
+                dbc.Col(_card(view, TREND_ID, t("fig.trend", lang)), lg=8),
+                dbc.Col(_card(view, LEVELS_ID, t("fig.levels", lang), clickable=True), lg=4),
+            ],
+            className="g-3",
+        ),
+    ]
+    if view.children is not None:
+        figures.extend(_children_section(view, url))
+    else:
+        figures.append(_grid_cases_card(view, url))
+    figures.append(
+        dbc.Row(
+            [
+                dbc.Col(_card(view, SOURCES_ID, t("fig.sources", lang)), lg=4),
+                dbc.Col(_card(view, CONTAINMENT_ID, t("fig.containment", lang)), lg=4),
+                dbc.Col(
+                    _card(view, CENTERS_ID, t("fig.center_load", lang), view.centers_height),
+                    lg=4,
+                ),
+            ],
+            className="g-3",
+        )
+    )
+    body: list[Any] = [
+        create_page_location(),
+        _trigger(REGION_URL_ID, url),
+        dcc.Store(id=STATE_ID, data={"path": path, "code": code, "lang": lang}),
+        page_header(title, filters, view.breadcrumb, view.meta),
+        # A spinner over the figures while a filter change is computed, if that takes
+        # longer than a moment (the shell's covers a page rendered anew).
+        dcc.Loading(
+            figures,
+            type="circle",
+            color="#1f5fa8",
+            delay_show=350,
+            overlay_style={"visibility": "visible", "opacity": 0.55},
+            target_components={KPI_DATA_ID: "data"},
+            parent_className="gd-loading",
+        ),
+    ]
+    return html.Div(
+        body,
+        className="gd-page",
+        id=PAGE_ID,
+        # Read by the shell's view store (components/shell.py) for `same_view`.
+        **{"data-region": code, "data-path": path, "data-lang": lang},
+    )
+
+
+def _card(
+    view: RegionView, graph_id: str, what: str, height: int = 340, clickable: bool = False
+) -> dbc.Card:
+    return create_chart_card(
+        graph_id,
+        view.figures[graph_id],
+        f"{view.name}_{what}",
+        view.filters.lang,
+        height=height,
+        clickable=clickable,
+    )
+
+
+def _children_section(view: RegionView, url: tuple[str, str] | None) -> list[Any]:
+    lang = view.filters.lang
+    section = view.children
+    assert section is not None
+    if section.empty:
+        return [dbc.Alert(t("page.children_none", lang), color="light", className="gd-state")]
     return [
+        _trigger(CHILDREN_URL_ID, url),
         dbc.Row(
             [
                 dbc.Col(
                     create_chart_card(
                         CHILDREN_ID,
-                        children_fig,
-                        f"{scope.name}_{children_label}",
+                        section.children_fig,
+                        f"{view.name}_{section.label}",
                         lang,
-                        height=bar_height if geojson is None else max(420, min(bar_height, 560)),
-                        footer=footer,
+                        height=section.height,
+                        footer=section.footer,
                         clickable=True,
                     ),
                     lg=6,
@@ -294,10 +473,10 @@ def _children_section(
                 dbc.Col(
                     create_chart_card(
                         RANK_BAR_ID,
-                        bar_fig,
-                        f"{scope.name}_{children_label}_{t('fig.ranking', lang)}",
+                        section.bar_fig,
+                        f"{view.name}_{section.label}_{t('fig.ranking', lang)}",
                         lang,
-                        height=bar_height if geojson is None else max(420, min(bar_height, 560)),
+                        height=section.height,
                         clickable=True,
                     ),
                     lg=6,
@@ -309,33 +488,176 @@ def _children_section(
             [
                 dbc.CardHeader(
                     [
-                        html.Span(f"{children_label} · {t('page.ranking_table', lang)}"),
+                        html.Span(f"{section.label} · {t('page.ranking_table', lang)}"),
                         html.Small(t("page.drill_hint", lang), className="text-muted ms-2"),
                     ]
                 ),
-                dbc.CardBody(create_ranking_table(rows, hrefs, lang=lang), className="p-0"),
+                dbc.CardBody(
+                    create_ranking_table(section.rows, section.hrefs, lang=lang),
+                    id=TABLE_ID,
+                    className="p-0",
+                ),
             ],
             className="gd-table-card",
         ),
     ]
 
 
-def _grid_cases_card(code: str, filters: Filters) -> dbc.Card:
-    lang = filters.lang
+def _grid_cases_card(view: RegionView, url: tuple[str, str] | None) -> dbc.Card:
+    lang = view.filters.lang
     return dbc.Card(
         dbc.CardBody(
             [
+                _trigger(GRID_URL_ID, url),
                 html.Span(t("rlevel.grid", lang), className="badge text-bg-secondary me-2"),
                 dcc.Link(
                     t("page.grid_cases", lang) + " →",
-                    href=cases_href(filters, code, status="all"),
-                    id="grid-cases-link",
+                    href=view.grid_href,
+                    id=GRID_LINK_ID,
                     className="fw-semibold",
                 ),
             ]
         ),
         className="gd-grid-cases",
     )
+
+
+# ------------------------------------------------------------------ in-place updates
+def _filters_for(pathname: str | None, search: str | None, state: dict[str, Any] | None) -> Filters:
+    """The new URL's filters, if it is still this page's (same path, region and
+    language; else the router renders another page and this one stays as it is)."""
+    if not state or not pathname:
+        raise PreventUpdate
+    path = "/" + (strip_relative_path(pathname) or "")
+    params = dict(parse_qsl((search or "").lstrip("?")))
+    filters = page_filters(params)
+    if path != state.get("path") or filters.lang != state.get("lang"):
+        raise PreventUpdate
+    code = state["code"]
+    if not path.startswith("/region/") and (filters.region or code) != code:
+        raise PreventUpdate  # / or /region for another ?region=: the router renders it
+    return filters
+
+
+def _failure(lang: str, exc: Exception):
+    """What an update shows instead of its figures when the data can't be read."""
+    if isinstance(exc, data.DatabaseUnavailable):
+        log.warning("database unavailable: %s", exc)
+        return create_db_error(lang)
+    log.exception("region update failed")
+    return create_error(lang)
+
+
+REGION_FIGURES = (TREND_ID, LEVELS_ID, SOURCES_ID, CONTAINMENT_ID, CENTERS_ID)
+
+
+# The filter bar's controls, as the URL sets them (page_filters -> create_filter_bar).
+FILTER_CONTROLS = (
+    (PERIOD_ID, "value"),
+    (DATES_ID, "start_date"),
+    (DATES_ID, "end_date"),
+    (KIND_ID, "value"),
+    (SOURCE_ID, "value"),
+    (LEVEL_ID, "value"),
+)
+
+
+def _control_values(filters: Filters) -> tuple[str, ...]:
+    return (
+        filters.preset or CUSTOM,
+        filters.date_from.isoformat(),
+        filters.date_to.isoformat(),
+        filters.kind or ALL,
+        filters.source or ALL,
+        filters.warning_level or ALL,
+    )
+
+
+@callback(
+    Output(PAGE_META_ID, "children"),
+    Output(PAGE_CRUMBS_ID, "children"),
+    Output(NOTICE_ID, "children"),
+    Output(KPI_DATA_ID, "data"),
+    *(Output(graph_id, "figure") for graph_id in REGION_FIGURES),
+    Output(CENTERS_ID, "style"),
+    *(Output(component, prop, allow_duplicate=True) for component, prop in FILTER_CONTROLS),
+    Output(FILTER_SHOWN_ID, "data"),
+    Input(REGION_URL_ID, "search"),
+    State(REGION_URL_ID, "pathname"),
+    State(STATE_ID, "data"),
+    *(State(component, prop) for component, prop in FILTER_CONTROLS),
+    prevent_initial_call=True,
+)
+def update_region(search, pathname, state, *shown_controls):
+    """The header line, breadcrumb, tiles and the charts every level has, for the
+    filters of the new URL (see the module docstring); and the filter bar's controls
+    where they differ from the URL (browser back/forward, a preset's dates), so that
+    it shows the URL's filters (the bar then finds the URL unchanged)."""
+    filters = _filters_for(pathname, search, state)
+    controls = [
+        no_update if str(shown or "")[:10] == wanted else wanted
+        for shown, wanted in zip(shown_controls, _control_values(filters), strict=True)
+    ]
+    try:
+        view = build_view(state["code"], filters, cockpit=state["path"] == "/", children=False)
+    except Exception as exc:  # noqa: BLE001 - never a traceback
+        empty = create_empty_figure(lang=filters.lang)
+        return (
+            page_meta_text(filters),
+            no_update,
+            _failure(filters.lang, exc),
+            "",
+            *(empty for _ in REGION_FIGURES),
+            no_update,
+            *controls,
+            shown_period(filters),
+        )
+    return (
+        view.meta_text,
+        view.breadcrumb,
+        view.notice,
+        view.tiles_html,
+        *(view.figures[graph_id] for graph_id in REGION_FIGURES),
+        {"height": f"{view.centers_height}px"},
+        *controls,
+        shown_period(filters),
+    )
+
+
+@callback(
+    Output(CHILDREN_ID, "figure"),
+    Output(RANK_BAR_ID, "figure"),
+    Output(RANKING_DATA_ID, "data"),
+    Input(CHILDREN_URL_ID, "search"),
+    State(CHILDREN_URL_ID, "pathname"),
+    State(STATE_ID, "data"),
+    prevent_initial_call=True,
+)
+def update_children(search, pathname, state):
+    """The children's map/treemap, ranking bar and ranking table for the new filters."""
+    filters = _filters_for(pathname, search, state)
+    try:
+        section = build_children(state["code"], filters)
+    except Exception:  # noqa: BLE001 - update_region says what went wrong
+        empty = create_empty_figure(lang=filters.lang)
+        return empty, empty, ""
+    if section is None or section.empty:
+        raise PreventUpdate
+    html_table = ranking_table_html(section.rows, section.hrefs, lang=filters.lang)
+    return section.children_fig, section.bar_fig, html_table
+
+
+@callback(
+    Output(GRID_LINK_ID, "href"),
+    Input(GRID_URL_ID, "search"),
+    State(GRID_URL_ID, "pathname"),
+    State(STATE_ID, "data"),
+    prevent_initial_call=True,
+)
+def update_grid_link(search, pathname, state):
+    """A grid's link to its cases, with the new filters."""
+    filters = _filters_for(pathname, search, state)
+    return cases_href(filters, state["code"], status="all")
 
 
 # ------------------------------------------------------------------ drill-down
@@ -393,4 +715,9 @@ def _region_from_path(pathname: str | None, search: str | None) -> str | None:
         return None
 
 
-__all__ = ["render_region", "trend_window", "statuses", "shift_year"]
+__all__ = ["render_region", "same_view", "trend_window", "statuses", "shift_year"]
+
+
+def browser_url(pathname: str | None, search: str | None) -> tuple[str, str] | None:
+    """The router's view of the address bar as render_region's `url`."""
+    return None if pathname is None else (pathname, search or "")

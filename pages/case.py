@@ -64,7 +64,12 @@ def _lang(params: dict[str, Any]) -> tuple[str, list[str]]:
 def _back_links(params: dict[str, Any], detail: dict[str, Any] | None, lang: str) -> html.Div:
     """Back to the list this case was opened from (its filters ride in the query
     string), and up to the case's village."""
-    carried = {k: v for k, v in ((k, _first(v)) for k, v in params.items()) if v is not None}
+    carried = {
+        k: v
+        for k, v in ((k, _first(v)) for k, v in params.items())
+        # (keys with "_" are the router's own, e.g. _view, not the URL's)
+        if v is not None and not k.startswith("_")
+    }
     links = []
     if any(k != "lang" for k in carried):
         links.append(

@@ -12,7 +12,7 @@ from dash import dcc, html
 from components.figures import chart_title, create_unit_rate_bar
 from components.filters import merge_query, relative_path
 from components.i18n import t
-from components.kpi import create_kpi_tile
+from components.kpi import create_kpi_tiles, kpi_tile_html
 from govdash import data
 from pages._common import cases_href, safe_page
 from pages._theme import card, chart_row, header, register_unit_drill, theme, unit_height
@@ -34,25 +34,23 @@ def layout(**params: Any):
     silent = [g for g in grids if not g["accepted"]]
     children = activity["by_child"]
     reports_total = sum(c["accepted"] for c in children) if children else 0
-    tiles = html.Div(
-        [
-            create_kpi_tile("grids", len(grids), lang=lang, show_changes=False),
-            create_kpi_tile(
-                "silent_grids",
-                len(silent),
-                lang=lang,
-                show_changes=False,
-                status="green" if not silent else None,
-            ),
-            create_kpi_tile(
-                "grid_reports",
-                reports_total,
-                lang=lang,
-                show_changes=False,
-                href=cases_href(f, th.code, status="all"),
-            ),
-        ],
-        className="gd-kpi-row gd-kpi-row-short",
+    tiles = create_kpi_tiles(
+        kpi_tile_html("grids", len(grids), lang=lang, show_changes=False)
+        + kpi_tile_html(
+            "silent_grids",
+            len(silent),
+            lang=lang,
+            show_changes=False,
+            status="green" if not silent else None,
+        )
+        + kpi_tile_html(
+            "grid_reports",
+            reports_total,
+            lang=lang,
+            show_changes=False,
+            href=cases_href(f, th.code, status="all"),
+        ),
+        class_name="gd-kpi-row gd-kpi-row-short",
     )
     toggle_source = None if f.source == "grid_report" else "grid_report"
     source_link = dcc.Link(

@@ -12,16 +12,20 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
 from contextvars import copy_context
 from datetime import date, datetime
+from html import unescape as html_text
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import dash
+import plotly.graph_objects as go
 import pytest
 from dash import dcc
 from dash._callback_context import context_value
@@ -140,12 +144,20 @@ def json_id(value):
 
 
 def all_text(tree) -> str:
-    return " ".join(c.children for c in walk(tree) if isinstance(getattr(c, "children", None), str))
+    """Every text of a page: its components' and that of the HTML it carries (tiles,
+    ranking table), unescaped."""
+    parts = [c.children for c in walk(tree) if isinstance(getattr(c, "children", None), str)]
+    for store in walk(tree):
+        if getattr(store, "id", None) in ("kpi-data", "ranking-table-data"):
+            parts.extend(html_text(t) for t in re.findall(r">([^<]+)<", store.data or ""))
+    return " ".join(parts)
 
 
-def tile_values(tree) -> dict[str, str]:
-    ids = by_id(tree)
-    return {key: ids[value_id(key)].children for key in TILE_KEYS if value_id(key) in ids}
+def tile_values(tiles) -> dict[str, str]:
+    """The tiles' values as shown: from a page's tree (its tiles' HTML) or the HTML."""
+    markup = tiles if isinstance(tiles, str) else by_id(tiles)["kpi-data"].data
+    found = dict(re.findall(r'id="(kpi-[a-z_]+-value)"[^>]*>([^<]*)<', markup))
+    return {key: html_text(found[value_id(key)]) for key in TILE_KEYS if value_id(key) in found}
 
 
 def expected_tiles(engine, region, params, kind=None) -> dict[str, str]:
@@ -217,8 +229,9 @@ def test_thematic_page_tiles_equal_kpis(app_module, engine, module, kind):
 
 def test_tiles_link_to_the_cases_behind_them(app_module, codes):
     tree = page_layout(app_module, "region")(code=codes["district"], **Y2024)
-    ids = by_id(tree)
-    links = {key: ids[f"kpi-{key}"].href for key in ("accepted", "closure_rate", "overdue_open")}
+    markup = by_id(tree)["kpi-data"].data
+    hrefs = dict(re.findall(r'<a id="kpi-([a-z_]+)"[^>]* href="([^"]+)" data-gd-nav', markup))
+    links = {key: html_text(hrefs[key]) for key in ("accepted", "closure_rate", "overdue_open")}
     for key, status in (
         ("accepted", "all"),
         ("closure_rate", "closed"),
@@ -245,19 +258,18 @@ def test_region_page_renders_at_every_level(app_module, codes, level):
         assert link.startswith("/cases?") and f"region={codes['grid']}" in link
         assert "region-rank-bar" not in ids
     else:
-        assert {"region-rank-bar", "region-children", "ranking-table"} <= set(ids)
+        assert {"region-rank-bar", "region-children", "ranking-table-data"} <= set(ids)
     if level == "city":
-        fig = ids["region-children"].figure
-        assert fig.data[0].type == "choroplethmap"
-        assert fig.layout.map.style == "white-bg"
+        fig = go.Figure(ids["region-children"].figure)  # validates the figure dict
+        assert fig.data[0].type == "choropleth"
+        assert fig.layout.geo.visible is False
         ranked = {
-            link.href.split("?")[0]
-            for link in walk(ids["ranking-table-body"])
-            if isinstance(link, dcc.Link)
+            href.split("?")[0]
+            for href in re.findall(r'<a href="([^"]+)"', ids["ranking-table-data"].data)
         }
         assert "/region/150271" in ranked  # the high-tech zone has no polygon but is ranked
     elif level != "grid":
-        assert ids["region-children"].figure.data[0].type == "treemap"
+        assert go.Figure(ids["region-children"].figure).data[0].type == "treemap"
 
 
 def test_breadcrumb_climbs_back_up(app_module, codes):
@@ -290,7 +302,7 @@ def test_grids_page_lists_silent_grids_of_a_village(app_module, engine, codes):
     with engine.connect() as conn:
         grids = conn.scalars(select(Grid.code).where(Grid.village_code == codes["village"])).all()
     ids = by_id(tree)
-    bar = ids["grids-units"].figure.data[0]
+    bar = go.Figure(ids["grids-units"].figure).data[0]
     assert sorted(bar.customdata) == sorted(grids)  # zero rows included
 
 
@@ -308,7 +320,13 @@ def test_a_period_without_data_says_so(app_module):
         code="150203", **{"from": "2010-01-01", "to": "2010-12-31"}
     )
     assert "所选周期内没有数据" in all_text(tree)
-    assert not [c for c in walk(tree) if isinstance(c, dcc.Graph)]
+    # The page keeps its charts (so a filter change can fill them in place); each says
+    # it has nothing to draw instead of showing empty axes.
+    graphs = [c for c in walk(tree) if isinstance(c, dcc.Graph)]
+    assert graphs
+    for graph in graphs:
+        fig = go.Figure(graph.figure)
+        assert not fig.data and fig.layout.annotations[0].text == "所选周期内没有数据。"
 
 
 def test_unknown_region_is_a_clear_message(app_module):
@@ -405,53 +423,6 @@ def test_thematic_unit_click_stays_on_the_page(app_module):
     )
 
 
-def test_filter_bar_rewrites_the_url(app_module):
-    from components.filters import apply_filters
-
-    href = run_callback(
-        apply_filters,
-        ["filter-kind.value"],
-        "custom",
-        "2024-01-01",
-        "2024-12-31",
-        "petition",
-        "all",
-        "all",
-        False,
-        "/region/150203",
-        "?from=2024-01-01&to=2024-12-31&lang=en",
-    )
-    url = urlsplit(href)
-    assert url.path == "/region/150203"
-    assert parse_qs(url.query) == {
-        "lang": ["en"],
-        "from": ["2024-01-01"],
-        "to": ["2024-12-31"],
-        "kind": ["petition"],
-    }
-    href = run_callback(
-        apply_filters,
-        ["filter-period.value"],
-        "last_month",
-        "2024-01-01",
-        "2024-12-31",
-        "all",
-        "all",
-        "red",
-        False,
-        "/petitions",
-        "?region=150203&from=2024-01-01&to=2024-12-31",
-    )
-    url = urlsplit(href)
-    assert url.path == "/petitions"
-    assert parse_qs(url.query) == {
-        "region": ["150203"],
-        "period": ["last_month"],
-        "level": ["red"],
-    }
-
-
-# ------------------------------------------------------------------ the cache
 def test_cache_is_keyed_by_the_data_version(app_module, engine, monkeypatch):
     from govdash import data
 
@@ -549,3 +520,135 @@ def test_assets_are_fingerprinted_and_cached_for_a_year(app_module):
             assert reply.cache_control.public and not reply.cache_control.no_cache
     with client.get("/assets/vendor/plotly-govdash.min.js", buffered=True) as reply:
         assert reply.cache_control.max_age is None  # not fingerprinted: revalidated
+
+
+# ------------------------------------------------------------------ in-place filter changes
+def _outputs(tree, ids: list[str], prop: str = "figure") -> list:
+    found = by_id(tree)
+    return [getattr(found[i], prop) for i in ids]
+
+
+def test_a_filter_change_on_the_page_shown_leaves_it_to_the_update_callbacks(app_module, codes):
+    """The router returns no_update when the region page on screen (the shell's view
+    store) is the one asked for with other filters; another region, page or language
+    is rendered as usual."""
+    region = page_layout(app_module, "region")
+    home = page_layout(app_module, "home")
+    view = {"path": "/region/150203", "region": "150203", "lang": "zh"}
+    assert region(code="150203", _view=view, _pathname="/region/150203", **Y2024) is (
+        dash.no_update
+    )
+    for other in (
+        {"code": "150204", "_pathname": "/region/150204"},  # another region
+        {"code": "150203", "_pathname": "/region/150203", "lang": "en"},  # another language
+        {"code": "150203", "_pathname": "/region/150203", "_view": None},  # nothing shown
+    ):
+        args = {"_view": view, **Y2024, **other}
+        assert by_id(region(**args)).get("region-page") is not None, other
+    cockpit = {"path": "/", "region": "150200", "lang": "zh"}
+    assert home(_view=cockpit, _pathname="/", **Y2024) is dash.no_update
+    assert home(_view=cockpit, _pathname="/", region="150203", **Y2024) is not dash.no_update
+
+
+@pytest.mark.parametrize("level", ["city", "township", "grid"])
+def test_update_callbacks_give_what_a_full_render_shows(app_module, codes, level):
+    """update_region / update_children / update_grid_link for a new URL return exactly
+    the parts the page rendered from that URL has."""
+    view = sys.modules["pages._region_view"]
+    code = codes[level]
+    path = f"/region/{code}"
+    state = {"path": path, "code": code, "lang": "zh"}
+    new = {"from": "2024-04-01", "to": "2024-06-30", "kind": "dispute"}
+    search = "?" + "&".join(f"{k}={v}" for k, v in new.items())
+    full = page_layout(app_module, "region")(code=code, **new)
+    shown = ("this_year", "2026-01-01", "2026-12-31", "all", "all", "all")  # controls before
+    got = run_callback(view.update_region, ["region-url.search"], search, path, state, *shown)
+    meta, crumbs, notice, tiles, *figs, centers_style = got[: -len(shown) - 1]
+    # The filter bar follows the URL (here: as after browser back), and knows the period.
+    assert list(got[-len(shown) - 1 : -1]) == ["custom", "2024-04-01", "2024-06-30", "dispute"] + [
+        dash.no_update,
+        dash.no_update,
+    ]
+    assert got[-1] == by_id(full)["filter-shown"].data
+    assert got[-1] == {"period": None, "from": "2024-04-01", "to": "2024-06-30"}
+    assert meta == by_id(full)["page-meta"].children
+    assert figs == _outputs(full, list(view.REGION_FIGURES))
+    assert centers_style == by_id(full)["region-centers"].style
+    assert tile_values(tiles) == tile_values(full)
+    assert json.dumps(crumbs.to_plotly_json(), default=str) == json.dumps(
+        by_id(full)["page-crumbs"].children.to_plotly_json(), default=str
+    )
+    if level == "grid":
+        href = run_callback(view.update_grid_link, ["region-grid-url.search"], search, path, state)
+        assert href == by_id(full)["grid-cases-link"].href and "kind=dispute" in href
+    else:
+        children, bar, table = run_callback(
+            view.update_children, ["region-children-url.search"], search, path, state
+        )
+        assert [children, bar] == _outputs(full, ["region-children", "region-rank-bar"])
+        assert table == by_id(full)["ranking-table-data"].data
+
+
+def test_update_callbacks_leave_another_page_alone(app_module, codes):
+    """A URL for another region or language (the router renders it) changes nothing."""
+    view = sys.modules["pages._region_view"]
+    state = {"path": "/region/150203", "code": "150203", "lang": "zh"}
+    for pathname, search in (
+        ("/region/150204", "?period=this_year"),
+        ("/region/150203", "?period=this_year&lang=en"),
+        ("/petitions", "?region=150203"),
+    ):
+        for update, trigger in (
+            (view.update_region, "region-url.search"),
+            (view.update_children, "region-children-url.search"),
+            (view.update_grid_link, "region-grid-url.search"),
+        ):
+            extra = (None,) * 6 if update is view.update_region else ()
+            with pytest.raises(dash.exceptions.PreventUpdate):
+                run_callback(update, [trigger], search, pathname, state, *extra)
+
+
+def test_update_with_the_database_gone_says_so(app_module, tmp_path, demo_url):
+    """A filter change while the database is unreachable: the charts empty and the
+    notice says why; never a traceback (a real missing database, as above)."""
+    view = sys.modules["pages._region_view"]
+    os.environ["GOVDASH_DATABASE_URL"] = f"sqlite:///{tmp_path / 'gone.sqlite'}"
+    get_settings.cache_clear()
+    state = {"path": "/region/150203", "code": "150203", "lang": "zh"}
+    try:
+        got = run_callback(
+            view.update_region, ["region-url.search"], "?from=2024-04-01&to=2024-04-30",
+            "/region/150203", state, *(None,) * 6,
+        )  # fmt: skip
+    finally:
+        os.environ["GOVDASH_DATABASE_URL"] = demo_url
+        get_settings.cache_clear()
+    notice = got[2]
+    assert "数据库连接中断" in json.dumps(notice.to_plotly_json(), default=str, ensure_ascii=False)
+    for fig in got[4:9]:
+        assert not fig["data"]
+
+
+# ------------------------------------------------------------------ the cached facade
+@pytest.mark.parametrize(
+    ("date_from", "date_to", "as_of"),
+    [
+        (date(2024, 1, 1), date(2024, 12, 31), None),  # an ended year
+        (date(2024, 3, 1), date(2024, 3, 31), datetime(2024, 3, 20, 15, 30)),  # month to date
+        (date(2024, 2, 10), date(2024, 3, 20), None),  # odd dates
+    ],
+)
+def test_facade_compare_and_ranking_equal_the_data_layer(
+    app_module, engine, date_from, date_to, as_of
+):
+    """govdash.data runs compare()'s three kpis() and ranking()'s two breakdowns side by
+    side, each cached on its own: the answers are data_access.metrics' own."""
+    from data_access import metrics
+    from govdash import data
+
+    for region, filters in (("150203", {}), ("150200", {"kind": "petition"})):
+        want = metrics.compare(engine, region, date_from, date_to, as_of, **filters)
+        assert data.compare(region, date_from, date_to, as_of, **filters) == want
+        assert data.compare(region, date_from, date_to, as_of, **filters) == want  # cached
+        ranked = metrics.ranking(engine, region, date_from, date_to, as_of, **filters)
+        assert data.ranking(region, date_from, date_to, as_of, **filters) == ranked

@@ -6,19 +6,20 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from html.parser import HTMLParser
 
 import plotly.graph_objects as go
 import pytest
 from dash import dcc, html
 
-from components import figures as F
+from components import figures
 from components.breadcrumb import create_breadcrumb
 from components.filters import (
     DATES_ID,
+    FILTER_SHOWN_ID,
     KIND_ID,
     PERIOD_ID,
     create_filter_bar,
-    filter_updates,
     merge_query,
 )
 from components.formatting import (
@@ -31,19 +32,43 @@ from components.formatting import (
 from components.geo import geojson_path, load_geojson, polygon_codes
 from components.graph import SVG_BUTTON, create_chart_card, graph_config, safe_filename
 from components.i18n import TEXT, t
-from components.kpi import TILE_KEYS, create_kpi_row, create_kpi_tile, value_id
+from components.kpi import (
+    KPI_DATA_ID,
+    KPI_HOST_ID,
+    TILE_KEYS,
+    create_kpi_row,
+    kpi_tile_html,
+    value_id,
+)
 from components.shell import create_navbar, current_region, nav_links
 from components.tables import (
-    RANKING_BODY_ID,
     RANKING_COLUMNS,
+    RANKING_DATA_ID,
+    RANKING_HOST_ID,
     create_ranking_table,
     ranking_rows,
+    ranking_table_html,
 )
 from components.templates import EXPORT_HEIGHT, EXPORT_SCALE, EXPORT_WIDTH, FONT_FAMILY
 from components.url_state import KINDS, PRESETS, SOURCES, WARNING_LEVELS, parse_filters
 
 
 # ------------------------------------------------------------------ helpers
+class _ValidatedFigures:
+    """components.figures, with each create_* factory's dict passed through
+    go.Figure: plotly validates every property (a misspelt one raises) and the
+    tests read the figure through its attributes."""
+
+    def __getattr__(self, name: str):
+        factory = getattr(figures, name)
+        if not name.startswith("create_"):
+            return factory
+        return lambda *args, **kwargs: go.Figure(factory(*args, **kwargs))
+
+
+F = _ValidatedFigures()
+
+
 def walk(component):
     """Every component in a Dash tree (depth first)."""
     yield component
@@ -172,8 +197,40 @@ CHANGES = {
 }
 
 
+class _Markup(HTMLParser):
+    """HTML read back: the text of every element, and elements by id (tag, attrs, text)."""
+
+    def __init__(self, markup: str) -> None:
+        super().__init__()
+        self.words: list[str] = []
+        self.by_id: dict[str, dict] = {}
+        self._open: list[dict] = []
+        self.feed(markup)
+
+    def handle_starttag(self, tag, attrs):
+        element = {"tag": tag, "attrs": dict(attrs), "text": ""}
+        if "id" in element["attrs"]:
+            self.by_id[element["attrs"]["id"]] = element
+        self._open.append(element)
+
+    def handle_endtag(self, tag):
+        if self._open:
+            self._open.pop()
+
+    def handle_data(self, text):
+        if text.strip():
+            self.words.append(text.strip())
+            for element in self._open:
+                element["text"] += text
+
+
+def _tiles(row) -> _Markup:
+    return _Markup(find(row, KPI_DATA_ID).data)
+
+
 def test_kpi_row_has_the_nine_tiles_with_formatted_values():
     row = create_kpi_row(FIGURES, CHANGES, lang="zh")
+    assert find(row, KPI_HOST_ID).className == "gd-kpi-row"
     assert TILE_KEYS == (
         "accepted",
         "closure_rate",
@@ -185,43 +242,51 @@ def test_kpi_row_has_the_nine_tiles_with_formatted_values():
         "petitions",
         "repeat_petition_rate",
     )
-    values = {key: find(row, value_id(key)).children for key in TILE_KEYS}
+    tiles = _tiles(row)
+    values = {key: tiles.by_id[value_id(key)]["text"] for key in TILE_KEYS}
     assert values["accepted"] == "4,013"
     assert values["closure_rate"] == "96.71%"
     assert values["on_time_rate"] == "—"
     assert values["satisfaction_rate"] == "98.20%"
     assert values["overdue_open"] == "7"
-    labels = texts(row)
     for label in ("受理量", "办结率", "化解率", "按期办结率", "满意率", "在办", "超期未办结"):
-        assert label in labels
-    assert "信访量" in labels and "重复信访率" in labels
+        assert label in tiles.words
+    assert "信访量" in tiles.words and "重复信访率" in tiles.words
 
 
 def test_kpi_tile_arrows_status_and_link():
-    tile = create_kpi_tile(
-        "closure_rate",
-        0.9671,
-        yoy={"value": 0.61, "unit": "pp"},
-        mom={"value": -0.2, "unit": "pp"},
-        status="green",
-        href="/cases?region=150203&status=closed",
+    tile = _Markup(
+        kpi_tile_html(
+            "closure_rate",
+            0.9671,
+            yoy={"value": 0.61, "unit": "pp"},
+            mom={"value": -0.2, "unit": "pp"},
+            status="green",
+            href="/cases?region=150203&status=closed",
+        )
     )
-    assert isinstance(tile, dcc.Link)
-    assert tile.href == "/cases?region=150203&status=closed"
-    assert "gd-kpi-green" in tile.className
-    words = texts(tile)
-    assert "同比" in words and "环比" in words
-    assert "▲ 0.61 pp" in words and "▼ 0.20 pp" in words
-    assert "达标" in words
-    red = create_kpi_tile("overdue_open", 12, status="red", show_changes=False, note="x")
-    assert "gd-kpi-red" in red.className and "未达标" in texts(red)
+    link = tile.by_id["kpi-closure_rate"]
+    assert link["tag"] == "a" and "data-gd-nav" in link["attrs"]  # opened inside the app
+    assert link["attrs"]["href"] == "/cases?region=150203&status=closed"
+    assert "gd-kpi-green" in link["attrs"]["class"]
+    assert "同比" in tile.words and "环比" in tile.words
+    assert "▲ 0.61 pp" in tile.words and "▼ 0.20 pp" in tile.words
+    assert "达标" in tile.words
+    red = _Markup(kpi_tile_html("overdue_open", 12, status="red", show_changes=False, note="x"))
+    assert red.by_id["kpi-overdue_open"]["tag"] == "div"
+    assert "gd-kpi-red" in red.by_id["kpi-overdue_open"]["attrs"]["class"]
+    assert "未达标" in red.words
 
 
 def test_kpi_tiles_in_english():
-    row = create_kpi_row(FIGURES, CHANGES, lang="en")
-    words = texts(row)
+    words = _tiles(create_kpi_row(FIGURES, CHANGES, lang="en")).words
     assert "Accepted" in words and "YoY" in words and "MoM" in words
     assert "受理量" not in words
+
+
+def test_kpi_tiles_escape_what_they_are_given():
+    markup = kpi_tile_html("accepted", 3, href='/cases?region=1&x="><script>', note="<b>")
+    assert "<script>" not in markup and "&quot;&gt;&lt;script&gt;" in markup
 
 
 # ------------------------------------------------------------------ filter bar / URL
@@ -246,28 +311,23 @@ def test_filter_bar_fixed_kind_is_disabled():
     bar = create_filter_bar(parse_filters({}), "zh", fixed_kind="petition")
     kind = find(bar, KIND_ID)
     assert kind.disabled and kind.value == "petition"
-    assert "kind" not in filter_updates(
-        PERIOD_ID, "this_month", None, None, "petition", "all", "all", True
-    )
 
 
-def test_filter_updates_preset_and_custom_dates():
-    preset = filter_updates(PERIOD_ID, "last_month", "2024-01-01", "2024-12-31", "all", None, "red")
-    assert preset == {
-        "period": "last_month",
-        "from": None,
-        "to": None,
-        "kind": None,
-        "source": None,
-        "level": "red",
+def test_filter_bar_knows_the_period_the_page_shows():
+    """What the browser side compares dates with (a preset's dates set from the URL
+    are not a custom choice)."""
+    preset = create_filter_bar(parse_filters({"period": "this_year"}, today=date(2026, 12, 1)))
+    assert find(preset, FILTER_SHOWN_ID).data == {
+        "period": "this_year",
+        "from": "2026-01-01",
+        "to": "2026-12-31",
     }
-    custom = filter_updates(
-        DATES_ID, "this_year", "2024-03-01", "2024-03-31T00:00:00", "petition", "app", "all"
-    )
-    assert custom["period"] is None
-    assert (custom["from"], custom["to"]) == ("2024-03-01", "2024-03-31")
-    assert custom["kind"] == "petition" and custom["source"] == "app" and custom["level"] is None
-    assert filter_updates(DATES_ID, "custom", "2024-03-01", None, "all", "all", "all") is None
+    custom = create_filter_bar(parse_filters({"from": "2024-03-01", "to": "2024-03-31"}))
+    assert find(custom, FILTER_SHOWN_ID).data == {
+        "period": None,
+        "from": "2024-03-01",
+        "to": "2024-03-31",
+    }
 
 
 def test_merge_query_keeps_other_parameters():
@@ -392,12 +452,45 @@ def test_city_map_is_an_offline_choropleth_of_the_districts():
     assert geojson is not None
     fig = F.create_region_map(CHILDREN, geojson, lang="zh", title="包头市")
     (trace,) = fig.data
-    assert isinstance(trace, go.Choroplethmap)
-    assert fig.layout.map.style == "white-bg"
-    assert trace.featureidkey == "properties.adcode"
+    assert isinstance(trace, go.Choropleth)  # SVG (geo subplot), not maplibre's WebGL
+    assert trace.featureidkey == "properties.adcode" and trace.locationmode == "geojson-id"
     assert list(trace.locations) == ["150202", "150203", "150206"]  # 150271: no polygon
-    assert "mapbox" not in json.dumps(fig.to_plotly_json()["layout"])
-    assert "geo" not in fig.to_plotly_json()["layout"]
+    geo = fig.layout.geo
+    assert geo.visible is False and geo.fitbounds == "locations"  # no base map
+    layout = json.dumps(fig.to_plotly_json()["layout"])
+    assert "mapbox" not in layout and '"map"' not in layout
+
+
+def test_margins_fit_the_labels():
+    """Horizontal bars get a left margin for their longest name, so plotly's automargin
+    need not draw the chart a second time."""
+    assert figures.text_width("包钢厂区办事处") == 7 * 12
+    assert figures.text_width("ab") == 15
+    long_name = {"key": "150299", "name": "包头稀土高新技术产业开发区", "score": 90.0}
+    fig = figures.create_ranking_bar([*CHILDREN, long_name], metric="score")
+    assert fig["layout"]["margin"]["l"] >= figures.text_width(long_name["name"])
+    trend = figures.create_trend_figure([{"key": "2024-01", "accepted": 12345}])
+    assert trend["layout"]["margin"]["l"] >= figures.text_width("12,345")
+
+
+def test_every_factory_makes_a_valid_figure_dict():
+    """Plain dicts (what dcc.Graph sends) that plotly accepts as they are."""
+    made = [
+        figures.create_trend_figure(MONTHS, MONTHS, title="t"),
+        figures.create_ranking_bar(CHILDREN),
+        figures.create_treemap(CHILDREN),
+        figures.create_region_map(CHILDREN, load_geojson("150200")),
+        figures.create_level_donut({"red": 1, "green": 2}),
+        figures.create_source_bar({"grid_report": 3}),
+        figures.create_containment_figure({"village_contained_rate": 0.5}),
+        figures.create_center_load_bar([{"name": "c", "open": 2, "overdue_open": 1}]),
+        figures.create_unit_rate_bar(CHILDREN, metric="closure_rate"),
+        figures.create_empty_figure("t"),
+    ]
+    for fig in made:
+        assert isinstance(fig, dict) and set(fig) == {"data", "layout"}
+        go.Figure(fig)  # raises on any invalid property
+        assert fig["layout"]["template"]["layout"]["font"]["family"] == FONT_FAMILY
 
 
 def test_level_donut_uses_the_four_warning_colours():
@@ -484,16 +577,45 @@ def test_every_graph_exports_print_size_png_and_offers_svg():
 
 
 # ------------------------------------------------------------------ ranking table
-def _table_rows(table) -> list:
-    return find(table, RANKING_BODY_ID).children
+class _Table(HTMLParser):
+    """The ranking table's HTML read back: rows of cells (text, class, link) and
+    each row's data-* attributes."""
+
+    def __init__(self, markup: str) -> None:
+        super().__init__()
+        self.rows: list[dict] = []
+        self.headers: list[str] = []
+        self._cell = None
+        self._in_body = False
+        self.feed(markup)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "tbody":
+            self._in_body = True
+        elif tag == "tr" and self._in_body:
+            self.rows.append({"data": {k[5:]: v for k, v in attrs.items()}, "cells": []})
+        elif tag == "td":
+            self._cell = {"text": "", "class": attrs.get("class", ""), "href": None}
+            self.rows[-1]["cells"].append(self._cell)
+        elif tag == "a" and self._cell is not None:
+            self._cell["href"] = attrs.get("href")
+            self._cell["link_class"] = attrs.get("class")
+
+    def handle_endtag(self, tag):
+        if tag == "td":
+            self._cell = None
+
+    def handle_data(self, text):
+        if self._cell is not None:
+            self._cell["text"] += text
+        elif not self._in_body and text.strip():
+            self.headers.append(text.strip())
 
 
-def _cell_texts(row) -> list[str]:
-    out = []
-    for cell in row.children:
-        content = cell.children
-        out.append(content.children if isinstance(content, dcc.Link) else content)
-    return out
+def _table_html(table) -> str:
+    """The HTML the table component carries (its dcc.Store)."""
+    return find(table, RANKING_DATA_ID).data
 
 
 def test_ranking_table_names_are_links_to_the_region_pages():
@@ -503,28 +625,36 @@ def test_ranking_table_names_are_links_to_the_region_pages():
     ]
     hrefs = {r["key"]: f"/region/{r['key']}?period=this_year" for r in CHILDREN}
     table = create_ranking_table(rows, hrefs, lang="zh")
-    body = _table_rows(table)
-    assert len(body) == len(CHILDREN)
-    links = [c for c in walk(table) if isinstance(c, dcc.Link)]
-    assert [link.href for link in links] == [hrefs[r["key"]] for r in CHILDREN]
-    assert all(link.className == "gd-region-link" for link in links)
+    assert find(table, RANKING_HOST_ID) is not None
+    parsed = _Table(_table_html(table))
+    assert len(parsed.rows) == len(CHILDREN)
+    links = [cell for row in parsed.rows for cell in row["cells"] if cell["href"]]
+    assert [cell["href"] for cell in links] == [hrefs[r["key"]] for r in CHILDREN]
+    assert all(cell["link_class"] == "gd-region-link" for cell in links)
     flat = ranking_rows(rows, hrefs)
     assert flat[1]["href"] == "/region/150203?period=this_year"
     assert flat[1]["status_closure_rate"] == "green"
     assert ranking_rows([], {}) == []
-    headers = [c.children for c in walk(table) if isinstance(c, html.Button)]
-    assert "办结率" in headers and "综合得分" in headers
+    assert "办结率" in parsed.headers and "综合得分" in parsed.headers
     # Each column's value is written as the page writes it, and kept raw for sorting.
     columns = [field for field, _kind in RANKING_COLUMNS]
-    for row, source in zip(body, rows, strict=True):
-        texts = dict(zip(columns, _cell_texts(row), strict=True))
+    for row, source in zip(parsed.rows, rows, strict=True):
+        texts = dict(zip(columns, [cell["text"] for cell in row["cells"]], strict=True))
         assert texts["closure_rate"] == format_rate(source["closure_rate"])
         assert texts["accepted"] == format_count(source["accepted"])
         assert texts["rank_change"] == "—"
-        assert getattr(row, "data-accepted") == source["accepted"]
-        assert getattr(row, "data-rank_change") == ""  # none: sorted last
-    status_cells = [cell for cell in body[1].children if "gd-cell-green" in (cell.className or "")]
-    assert status_cells, "a rate at target is green"
+        assert row["data"]["accepted"] == str(source["accepted"])
+        assert row["data"]["rank_change"] == ""  # none: sorted last
+    assert any("gd-cell-green" in cell["class"] for cell in parsed.rows[1]["cells"])
+
+
+def test_ranking_table_escapes_what_it_is_given():
+    """Names come from the database: they are text, never markup."""
+    rows = [{"key": "150203001", "name": '<img src=x onerror="alert(1)">', "rank": 1}]
+    markup = ranking_table_html(rows, {"150203001": '/region/150203001?a="b"'})
+    assert "<img" not in markup and "&lt;img" in markup
+    assert 'href="/region/150203001?a=&quot;b&quot;"' in markup
+    assert _Table(markup).rows[0]["cells"][1]["text"] == '<img src=x onerror="alert(1)">'
 
 
 # ------------------------------------------------------------------ GeoJSON
@@ -600,7 +730,7 @@ def test_a_village_row_without_a_grid_is_not_a_link_and_not_an_empty_id():
     flat = ranking_rows(rows, hrefs)
     assert [r["href"] for r in flat] == ["/region/150203001015001", None]
     assert len({r["key"] for r in flat}) == 2 and "" not in {r["key"] for r in flat}
-    table = create_ranking_table(rows, hrefs)
-    links = [c for c in walk(table) if isinstance(c, dcc.Link)]
-    assert [link.href for link in links] == ["/region/150203001015001"]
-    assert "未划入网格" in [_cell_texts(r)[1] for r in _table_rows(table)]
+    parsed = _Table(_table_html(create_ranking_table(rows, hrefs)))
+    links = [cell["href"] for row in parsed.rows for cell in row["cells"] if cell["href"]]
+    assert links == ["/region/150203001015001"]
+    assert "未划入网格" in [row["cells"][1]["text"] for row in parsed.rows]

@@ -1,0 +1,158 @@
+"""The region page in headless Chromium: the district map and filter changes.
+
+- the city page draws the districts as an SVG choropleth (no WebGL, no request
+  outside the app, no console entry) and a click on a district drills down;
+- a filter change redraws the page in place: every chart is the same DOM node as
+  before (Plotly.react, not a new plot), the tiles show kpis() for the new period,
+  the URL keeps the preset (?period=…), and the browser's back button brings back
+  the previous view, with the filter bar showing it.
+
+Run with `pytest --headless -m e2e` (scripts/test.sh does).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC  # noqa: N812
+from selenium.webdriver.support.ui import WebDriverWait
+
+from components.formatting import format_value
+from components.url_state import preset_period
+from data_access.engine import make_engine
+from data_access.metrics import kpis
+
+pytestmark = pytest.mark.e2e
+
+DRAWN = """
+var graphs = document.querySelectorAll('.gd-page .js-plotly-plot');
+if (!graphs.length) { return false; }
+for (var i = 0; i < graphs.length; i++) {
+    if (!graphs[i]._fullLayout || graphs[i].classList.contains('dash-graph--pending')) {
+        return false;
+    }
+}
+return !document.querySelector('[data-dash-is-loading="true"]');
+"""
+MARK = "document.querySelectorAll('.js-plotly-plot').forEach(function (g) { g.__kept = 1; });"
+KEPT = (
+    "return Array.from(document.querySelectorAll('.js-plotly-plot'))"
+    ".map(function (g) { return g.__kept === 1; });"
+)
+
+
+def wait(dash_duo, condition, timeout: int = 45):
+    return WebDriverWait(
+        dash_duo.driver,
+        timeout,
+        poll_frequency=0.2,
+        ignored_exceptions=(StaleElementReferenceException, NoSuchElementException),
+    ).until(condition)
+
+
+def start(dash_duo, app, port) -> str:
+    dash_duo.start_server(app, navigate=False, port=port)
+    dash_duo.driver.set_window_size(1600, 1400)
+    return dash_duo.server.url.rstrip("/")
+
+
+def drawn(dash_duo) -> None:
+    wait(dash_duo, lambda d: d.execute_script(DRAWN))
+    time.sleep(0.4)
+
+
+def tile(dash_duo, key: str) -> str:
+    return dash_duo.find_element(f"#kpi-{key}-value").text
+
+
+def choose_period(dash_duo, preset: str) -> None:
+    driver = dash_duo.driver
+    WebDriverWait(driver, 20).until(EC.element_to_be_clickable((By.ID, "filter-period"))).click()
+    option = WebDriverWait(driver, 20).until(
+        EC.element_to_be_clickable((By.XPATH, f"//*[@role='option'][.//input[@value='{preset}']]"))
+    )
+    option.click()
+
+
+def test_city_map_is_svg_fetches_nothing_and_drills_down(dash_duo, dashboard_app, free_port):
+    base = start(dash_duo, dashboard_app, free_port)
+    dash_duo.driver.get(base + "/region/150200?from=2024-01-01&to=2024-12-31")
+    drawn(dash_duo)
+    paths = wait(
+        dash_duo,
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#region-children path.choroplethlocation"),
+    )
+    assert len(paths) == 9  # the nine districts with a boundary; 150271 is only ranked
+    assert not dash_duo.driver.find_elements(By.CSS_SELECTOR, "#region-children canvas")
+    fills = {p.value_of_css_property("fill") for p in paths}
+    assert len(fills) > 1  # shaded by the number of cases
+    outside = dash_duo.driver.execute_script(
+        "return performance.getEntriesByType('resource').map(function (e) { return e.name; })"
+        ".filter(function (n) { return n.indexOf(location.origin) !== 0; });"
+    )
+    assert outside == []
+    assert dash_duo.get_logs() == []
+    codes = dash_duo.driver.execute_script(
+        "return document.querySelector('#region-children .js-plotly-plot').data[0].locations;"
+    )
+    index = codes.index("150203")
+    ActionChains(dash_duo.driver).move_to_element(paths[index]).pause(0.4).click().perform()
+    wait(dash_duo, lambda d: urlsplit(d.current_url).path == "/region/150203")
+    wait(dash_duo, lambda d: d.find_elements(By.CSS_SELECTOR, "#region-page[data-region='150203']"))
+    assert dash_duo.get_logs() == []
+
+
+def test_a_filter_change_redraws_the_page_in_place(
+    dash_duo, dashboard_app, dashboard_db_url, free_port
+):
+    engine = make_engine(dashboard_db_url)
+    base = start(dash_duo, dashboard_app, free_port)
+    dash_duo.driver.get(base + "/region/150203?from=2024-01-01&to=2024-12-31")
+    dash_duo.wait_for_text_to_equal("#kpi-accepted-value", "4,013", timeout=30)
+    drawn(dash_duo)
+    dash_duo.driver.execute_script(MARK)
+
+    choose_period(dash_duo, "last_month")
+    wait(
+        dash_duo, lambda d: parse_qs(urlsplit(d.current_url).query).get("period") == ["last_month"]
+    )
+    first, last = preset_period("last_month", date.today())
+    want = kpis(engine, "150203", first, last)
+    wait(
+        dash_duo, lambda d: tile(dash_duo, "accepted") == format_value("accepted", want["accepted"])
+    )
+    drawn(dash_duo)
+    for key in ("closure_rate", "satisfaction_rate", "open", "overdue_open"):
+        assert tile(dash_duo, key) == format_value(key, want[key]), key
+    kept = dash_duo.driver.execute_script(KEPT)
+    assert kept and all(kept), "every chart is redrawn where it is, none mounted anew"
+    assert first.isoformat() in dash_duo.find_element("#page-meta").text
+    dates = [i.get_attribute("value") for i in dash_duo.find_elements(".gd-w-dates input")]
+    assert dates == [first.isoformat(), last.isoformat()]
+    time.sleep(1.0)  # the date picker was set: the URL keeps the preset all the same
+    query = parse_qs(urlsplit(dash_duo.driver.current_url).query)
+    assert query.get("period") == ["last_month"] and "from" not in query
+
+    # The table's links and the breadcrumb carry the new filters.
+    link = dash_duo.find_element("#ranking-table a.gd-region-link")
+    assert "period=last_month" in link.get_attribute("href")
+    crumb = dash_duo.find_element("#page-crumbs a")
+    assert "period=last_month" in crumb.get_attribute("href")
+
+    # Back: the previous view again, in place, with the filter bar showing it.
+    dash_duo.driver.back()
+    dash_duo.wait_for_text_to_equal("#kpi-accepted-value", "4,013", timeout=30)
+    drawn(dash_duo)
+    assert tile(dash_duo, "closure_rate") == "96.71%"
+    assert all(dash_duo.driver.execute_script(KEPT))
+    dates = [i.get_attribute("value") for i in dash_duo.find_elements(".gd-w-dates input")]
+    assert dates == ["2024-01-01", "2024-12-31"]
+    assert "自定义" in dash_duo.find_element("#filter-period").text
+    engine.dispose()
+    assert dash_duo.get_logs() == []
