@@ -159,6 +159,97 @@
         return href === null ? window.dash_clientside.no_update : href;
     };
 
+    /* The navigation bar's links for a URL (components/shell.py nav_links, the same
+       links: tests/e2e/test_filter_bar_browser.py compares the two): each page keeps
+       the shared filters, the thematic pages and the case list the region, the region
+       link goes to the region shown; plus the brand and the language switch. Returns
+       [view, brand, switch, ...hrefs, ...classNames], view = {lang, hidden}; the bar's
+       labels are drawn on the server when the view changes. */
+    var NAV_TARGETS = ["/", "/region", "/petitions", "/disputes", "/satisfaction",
+        "/centers", "/grids", "/cases"];
+    var SHARED_PARAMS = ["period", "from", "to", "kind", "source", "level", "lang"];
+    var FULL_SCREEN_PREFIXES = ["/wall"];
+
+    function pathnamePrefix() {
+        var config = document.getElementById("_dash-config");
+        try {
+            return (config && JSON.parse(config.textContent).requests_pathname_prefix) || "/";
+        } catch (err) {
+            return "/";
+        }
+    }
+
+    function relativePath(path) {  // dash.get_relative_path
+        var prefix = pathnamePrefix();
+        if (prefix === "/" && path === "") {
+            return "/";
+        }
+        if (prefix !== "/" && path === "") {
+            return prefix;
+        }
+        return prefix.replace(/\/+$/, "") + "/" + path.replace(/^\/+/, "");
+    }
+
+    function stripRelativePath(path) {  // dash.strip_relative_path
+        var prefix = pathnamePrefix();
+        if (prefix !== "/" && path.indexOf(prefix.replace(/\/+$/, "")) === 0) {
+            path = path.slice(prefix.replace(/\/+$/, "").length);
+        }
+        return path.replace(/^\/+|\/+$/g, "");
+    }
+
+    function navLinks(href) {
+        var url = new URL(href || "/", window.location.origin);
+        var params = new URLSearchParams(url.search);
+        var path = stripRelativePath(url.pathname);
+        var parts = path.split("/").filter(Boolean);
+        var region = parts.length >= 2 && parts[0] === "region" ? parts[1] : params.get("region");
+        var shared = {};
+        params.forEach(function (value, key) {
+            if (SHARED_PARAMS.indexOf(key) >= 0) {
+                shared[key] = value;  // the last value wins, in first-seen order
+            }
+        });
+        var base = mergeQuery("", shared);
+        var top = path ? "/" + path.split("/")[0] : "/";
+        var hrefs = NAV_TARGETS.map(function (target) {
+            if (target === "/") {
+                return relativePath("/") + base;
+            }
+            if (target === "/region") {
+                return relativePath(region ? "/region/" + region : "/region") + base;
+            }
+            return relativePath(target) + mergeQuery(base, { region: region || null });
+        });
+        var classes = NAV_TARGETS.map(function (target) {
+            var active = top === target || (target === "/cases" && top === "/case");
+            return "nav-link" + (active ? " active" : "");
+        });
+        var lang = params.get("lang") === "en" ? "en" : "zh";
+        var hidden = FULL_SCREEN_PREFIXES.some(function (p) {
+            return ("/" + path).indexOf(p) === 0;
+        });
+        var swap = relativePath("/" + path) +
+            mergeQuery(url.search, { lang: lang === "zh" ? "en" : null });
+        return [{ lang: lang, hidden: hidden }, hrefs[0], swap].concat(hrefs, classes);
+    }
+
+    window.govdash.navLinks = navLinks;
+
+    window.dash_clientside.govdash.navLinks = function (href, view) {
+        var noUpdate = window.dash_clientside.no_update;
+        var out;
+        try {
+            out = navLinks(href);
+        } catch (err) {
+            return Array(3 + 2 * NAV_TARGETS.length).fill(noUpdate);
+        }
+        if (view && view.lang === out[0].lang && view.hidden === out[0].hidden) {
+            out[0] = noUpdate;  // the bar's labels stay
+        }
+        return out;
+    };
+
     /* HTML made on the server (the KPI tiles, components/kpi.py; the ranking table,
        components/tables.py) arrives in a dcc.Store and is put into its host element
        (the callback's output) here, outside React: one component instead of hundreds.

@@ -64,6 +64,10 @@ CHROMIUM_ARGS = (
     "--window-size=1600,1000",
 )
 
+# gunicorn threads per worker, as README.md's production command runs it: a page view
+# or filter change sends a few callback requests at once.
+THREADS = 4
+
 # The issue's targets (at 10M cases).
 DRAWN_TARGET_MS = 1000
 FILTER_TARGET_MS = 300
@@ -227,9 +231,10 @@ def _gunicorn_has_setting(name: str) -> bool:
 class AppServer:
     """`gunicorn app:server` in its own process group, so stopping it stops its workers."""
 
-    def __init__(self, database_url: str, workers: int, log_path: Path) -> None:
+    def __init__(self, database_url: str, workers: int, log_path: Path, threads: int = 1) -> None:
         self.database_url = database_url
         self.workers = workers
+        self.threads = threads
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -243,6 +248,10 @@ class AppServer:
             "app:server",
             "--workers",
             str(self.workers),
+            # A page view or filter change sends several callbacks at once (the page,
+            # the navigation bar, the router): threads take them side by side.
+            "--threads",
+            str(self.threads),
             "--bind",
             f"127.0.0.1:{self.port}",
             "--timeout",
@@ -638,8 +647,10 @@ def warmup_period(today: date) -> str:
 
 
 @contextmanager
-def app_and_browser(database_url: str, workers: int, scratch: Path) -> Iterator[tuple]:
-    server = AppServer(database_url, workers, scratch / "gunicorn.log")
+def app_and_browser(
+    database_url: str, workers: int, scratch: Path, threads: int = 1
+) -> Iterator[tuple]:
+    server = AppServer(database_url, workers, scratch / "gunicorn.log", threads)
     driver = None
     try:
         server.start()
@@ -688,13 +699,14 @@ def measure(
     repeat: int = 7,
     regions: dict[str, str] | None = None,
     warmup: bool = True,
+    threads: int = THREADS,
 ) -> dict[str, Any]:
     """Run every measurement against one database; plain data (see report())."""
     regions = regions or pick_regions(database_url)
     load_before = os.getloadavg()  # timings on a busy host are not comparable
     scratch = Path(tempfile.mkdtemp(prefix="govdash-bench-browser-"))
     try:
-        with app_and_browser(database_url, workers, scratch) as (server, driver):
+        with app_and_browser(database_url, workers, scratch, threads) as (server, driver):
             try:
                 scopes = measure_scopes(server, driver, regions, repeat, warmup)
             except Exception as exc:
@@ -707,6 +719,7 @@ def measure(
         "url": database_url,
         "host": {"cpus": os.cpu_count(), "load_before": load_before, "load_after": os.getloadavg()},
         "workers": workers,
+        "threads": threads,
         "repeat": repeat,
         "cache_url": os.environ.get("GOVDASH_CACHE_URL") or "(in-process SimpleCache per worker)",
         "scopes": scopes,
@@ -806,7 +819,8 @@ def _busy(views: list[dict]) -> str:
 def report(result: dict) -> str:
     scopes = result["scopes"]
     lines = [
-        f"\n### {result.get('label') or result['url']}: {result['workers']} gunicorn workers, "
+        f"\n### {result.get('label') or result['url']}: {result['workers']} gunicorn workers "
+        f"× {result.get('threads', 1)} threads, "
         f"repeat {result['repeat']}, cache {result['cache_url']}; host "
         f"{result['host']['cpus']} CPUs, load average {result['host']['load_before'][0]:.1f} "
         f"before / {result['host']['load_after'][0]:.1f} after\n",
@@ -918,6 +932,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="database URL (default: the app's default database)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--threads", type=int, default=THREADS, help="threads per gunicorn worker (gthread)"
+    )
     parser.add_argument("--repeat", type=int, default=7, help="runs per scope and measurement")
     parser.add_argument(
         "--regions",
@@ -936,7 +953,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(exc))
     print(f"== {url}: {regions}", file=sys.stderr, flush=True)
     try:
-        result = measure(url, workers=args.workers, repeat=args.repeat, regions=regions)
+        result = measure(
+            url, workers=args.workers, repeat=args.repeat, regions=regions, threads=args.threads
+        )
     except KeyboardInterrupt:
         print("interrupted (gunicorn and chromium stopped)", file=sys.stderr)
         return 130

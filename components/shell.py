@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ClientsideFunction, Input, Output, callback, clientside_callback, dcc, html
+from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html
 
 from .filters import URL_ID, merge_query, relative_path, strip_relative_path
 from .i18n import normalize_lang, t
@@ -23,6 +23,11 @@ LANG_DUMMY_ID = "gd-lang-dummy"
 # router reads it (app.py's routing_callback_inputs) to leave that page on screen when
 # only the filters change (pages/_region_view.py redraws it in place).
 VIEW_ID = "gd-view"
+# The navigation bar's language and visibility ({lang, hidden}): the bar is drawn on
+# the server when they change; its links follow every URL in the browser.
+NAV_VIEW_ID = "gd-nav-view"
+BRAND_ID = "nav-brand"
+LANG_SWITCH_ID = "lang-switch"
 PAGES_CONTENT_ID = "_pages_content"  # dash.page_container's content (Dash's own id)
 PAGES_LOCATION_ID = "_pages_location"  # and its dcc.Location
 
@@ -81,7 +86,7 @@ def create_navbar(pathname: str | None = "/", search: str | None = "") -> dbc.Na
                 t(key, lang),
                 href=href,
                 className="nav-link" + (" active" if active else ""),
-                id=f"nav-{target.strip('/') or 'home'}",
+                id=nav_link_id(target),
             )
         )
         for href, key, target, active in links
@@ -97,12 +102,13 @@ def create_navbar(pathname: str | None = "/", search: str | None = "") -> dbc.Na
                     [html.Span("◆", className="gd-brand-mark"), t("app.brand", lang)],
                     href=links[0][0],
                     className="navbar-brand gd-brand",
+                    id=BRAND_ID,
                 ),
                 dbc.Nav(items, className="me-auto gd-nav-items", navbar=True),
                 dcc.Link(
                     t("nav.switch_lang", lang),
                     href=switch_href,
-                    id="lang-switch",
+                    id=LANG_SWITCH_ID,
                     title=t("nav.switch_lang_title", lang),
                     className="btn btn-sm btn-outline-light gd-lang-switch",
                 ),
@@ -126,6 +132,7 @@ def create_shell(content=None, lang: str = "zh") -> html.Div:
             dcc.Interval(id=DB_CHECK_ID, interval=DB_CHECK_MS, n_intervals=0),
             dcc.Store(id=DB_STATUS_ID),
             dcc.Store(id=VIEW_ID),
+            dcc.Store(id=NAV_VIEW_ID),
             html.Div(id=LANG_DUMMY_ID, hidden=True),
             html.Main(
                 # A spinner over the old page while the next one is computed; only
@@ -146,20 +153,46 @@ def create_shell(content=None, lang: str = "zh") -> html.Div:
     )
 
 
-@callback(Output(NAV_ID, "children"), Output(NAV_ID, "className"), Input(URL_ID, "href"))
-def update_navbar(href: str | None):
-    """Labels in the URL's language; links carry the filters; hidden on the wall."""
+def nav_link_id(target: str) -> str:
+    return f"nav-{target.strip('/') or 'home'}"
+
+
+@callback(
+    Output(NAV_ID, "children"),
+    Output(NAV_ID, "className"),
+    Input(NAV_VIEW_ID, "data"),
+    State(URL_ID, "href"),
+)
+def update_navbar(view: dict | None, href: str | None):
+    """Labels in the URL's language (hidden on the wall): drawn here only when the
+    language or visibility changes (NAV_VIEW_ID); the links follow every URL in the
+    browser (assets/govdash.js navLinks, the same links as nav_links)."""
     try:
         from urllib.parse import urlsplit
 
         parts = urlsplit(href or "/")
         pathname, search = parts.path or "/", ("?" + parts.query) if parts.query else ""
         path = "/" + (strip_relative_path(pathname) or "")
-        if path.startswith(FULL_SCREEN_PREFIXES):
-            return [], "d-none"
-        return create_navbar(pathname, search), ""
+        # Always the whole bar (hidden, not emptied): navLinks writes to its links.
+        return create_navbar(pathname, search), "d-none" if path.startswith(
+            FULL_SCREEN_PREFIXES
+        ) else ""
     except Exception:  # noqa: BLE001 - the navigation bar never shows a traceback
         return dash.no_update, dash.no_update
+
+
+# The links of the navigation bar (and the brand, the language switch) for each URL,
+# in the browser: a filter change needs no round trip for them.
+clientside_callback(
+    ClientsideFunction(namespace="govdash", function_name="navLinks"),
+    Output(NAV_VIEW_ID, "data"),
+    Output(BRAND_ID, "href"),
+    Output(LANG_SWITCH_ID, "href"),
+    *(Output(nav_link_id(target), "href") for target, _key in NAV_ITEMS),
+    *(Output(nav_link_id(target), "className") for target, _key in NAV_ITEMS),
+    Input(URL_ID, "href"),
+    State(NAV_VIEW_ID, "data"),
+)
 
 
 # The language of the date pickers' calendars (date-fns locale) and <html lang>.

@@ -9,11 +9,12 @@ again from the new URL, and React would mount every chart anew (each one a full
 `Plotly.newPlot`, 0.2–0.3 s for the page); instead the router leaves the page as it
 is (region.py and home.py return no_update when the region page shown is the one
 asked for, see `same_view`), and three callbacks update what depends on the filters:
-the header line, tiles and charts (`update_region`), the children's charts and
-ranking table (`update_children`) and the grid's case link (`update_grid_link`), so
-each chart is redrawn with `Plotly.react`. Each is triggered by a dcc.Location of its
-own part of the page, present exactly when its outputs are. The page looks the same
-either way: `build_view` makes the parts for both.
+the header line, tiles, charts and the ranking table, in one request per filter
+change, so each chart is redrawn with `Plotly.react`. There is one update callback per
+page shape (with children: `update_region`; a grid: `update_grid`; neither:
+`update_plain`), each triggered by a dcc.Location that only a page of its shape has,
+so its outputs are always there. The page looks the same either way: `build_view`
+makes the parts for both.
 """
 
 from __future__ import annotations
@@ -86,9 +87,11 @@ from pages._common import (
 
 PAGE_ID = "region-page"
 STATE_ID = "region-state"  # {"path", "code", "lang"} of the page shown
-REGION_URL_ID = "region-url"  # triggers update_region
-CHILDREN_URL_ID = "region-children-url"  # triggers update_children
-GRID_URL_ID = "region-grid-url"  # triggers update_grid_link
+# The dcc.Location that triggers a page's in-place update, one per page shape (the
+# update's outputs differ: a region with children, a grid, a region without any).
+REGION_URL_ID = "region-url"  # update_region: with the children's charts and table
+GRID_URL_ID = "region-grid-url"  # update_grid: with the grid's case link
+PLAIN_URL_ID = "region-plain-url"  # update_plain: neither
 NOTICE_ID = "region-notice"
 TILES_ID = "region-tiles"
 TABLE_ID = "region-table"
@@ -177,8 +180,8 @@ def build_view(
     code: str, filters: Filters, *, cockpit: bool = False, children: bool = True
 ) -> RegionView:
     """The figures of `code` under `filters`, made into the page's parts (without the
-    children section if not `children`: update_children makes that one). Raises what
-    the data layer raises (safe_page and the update callbacks turn it into a message)."""
+    children section if not `children`: a page shape that has none). Raises what the
+    data layer raises (safe_page and the update callbacks turn it into a message)."""
     scope = data.region(code)  # UnknownRegion -> a clear message
     kwargs = filters.metric_kwargs()
     t_from, t_to = trend_window(filters)
@@ -193,16 +196,6 @@ def build_view(
     if children and scope.child_level is not None:
         calls["ranking"] = lambda: data.ranking(code, *span, **kwargs)
     return _make_view(code, scope, filters, cockpit, data.gather(calls))
-
-
-def build_children(code: str, filters: Filters) -> ChildrenView | None:
-    """Only the children section (what update_children redraws: one data call)."""
-    scope = data.region(code)
-    if scope.child_level is None:
-        return None
-    period = period_label(filters.date_from, filters.date_to, filters.lang)
-    ranking = data.ranking(code, filters.date_from, filters.date_to, **filters.metric_kwargs())
-    return _children_view(code, scope, filters, period, ranking)
 
 
 def _make_view(
@@ -393,9 +386,9 @@ def render_region(
         ),
     ]
     if view.children is not None:
-        figures.extend(_children_section(view, url))
+        figures.extend(_children_section(view))
     else:
-        figures.append(_grid_cases_card(view, url))
+        figures.append(_grid_cases_card(view))
     figures.append(
         dbc.Row(
             [
@@ -409,9 +402,15 @@ def render_region(
             className="g-3",
         )
     )
+    if view.children is not None and not view.children.empty:
+        trigger = REGION_URL_ID
+    elif view.children is None:
+        trigger = GRID_URL_ID
+    else:
+        trigger = PLAIN_URL_ID
     body: list[Any] = [
         create_page_location(),
-        _trigger(REGION_URL_ID, url),
+        _trigger(trigger, url),
         dcc.Store(id=STATE_ID, data={"path": path, "code": code, "lang": lang}),
         page_header(title, filters, view.breadcrumb, view.meta),
         # A spinner over the figures while a filter change is computed, if that takes
@@ -448,14 +447,13 @@ def _card(
     )
 
 
-def _children_section(view: RegionView, url: tuple[str, str] | None) -> list[Any]:
+def _children_section(view: RegionView) -> list[Any]:
     lang = view.filters.lang
     section = view.children
     assert section is not None
     if section.empty:
         return [dbc.Alert(t("page.children_none", lang), color="light", className="gd-state")]
     return [
-        _trigger(CHILDREN_URL_ID, url),
         dbc.Row(
             [
                 dbc.Col(
@@ -503,12 +501,11 @@ def _children_section(view: RegionView, url: tuple[str, str] | None) -> list[Any
     ]
 
 
-def _grid_cases_card(view: RegionView, url: tuple[str, str] | None) -> dbc.Card:
+def _grid_cases_card(view: RegionView) -> dbc.Card:
     lang = view.filters.lang
     return dbc.Card(
         dbc.CardBody(
             [
-                _trigger(GRID_URL_ID, url),
                 html.Span(t("rlevel.grid", lang), className="badge text-bg-secondary me-2"),
                 dcc.Link(
                     t("page.grid_cases", lang) + " →",
@@ -573,7 +570,9 @@ def _control_values(filters: Filters) -> tuple[str, ...]:
     )
 
 
-@callback(
+# Outputs every page shape has: header line, breadcrumb, notice, tiles, the five
+# charts, the center chart's height, the filter bar's controls and its period.
+COMMON_OUTPUTS = (
     Output(PAGE_META_ID, "children"),
     Output(PAGE_CRUMBS_ID, "children"),
     Output(NOTICE_ID, "children"),
@@ -582,27 +581,40 @@ def _control_values(filters: Filters) -> tuple[str, ...]:
     Output(CENTERS_ID, "style"),
     *(Output(component, prop, allow_duplicate=True) for component, prop in FILTER_CONTROLS),
     Output(FILTER_SHOWN_ID, "data"),
-    Input(REGION_URL_ID, "search"),
-    State(REGION_URL_ID, "pathname"),
-    State(STATE_ID, "data"),
-    *(State(component, prop) for component, prop in FILTER_CONTROLS),
-    prevent_initial_call=True,
 )
-def update_region(search, pathname, state, *shown_controls):
-    """The header line, breadcrumb, tiles and the charts every level has, for the
-    filters of the new URL (see the module docstring); and the filter bar's controls
+CHILDREN_OUTPUTS = (
+    Output(CHILDREN_ID, "figure"),
+    Output(RANK_BAR_ID, "figure"),
+    Output(RANKING_DATA_ID, "data"),
+)
+GRID_OUTPUTS = (Output(GRID_LINK_ID, "href"),)
+
+
+def _update(
+    search: str | None,
+    pathname: str | None,
+    state: dict[str, Any] | None,
+    shown_controls: tuple,
+    shape: str,
+) -> tuple:
+    """The outputs of one page shape ('children', 'grid' or 'plain') for the filters of
+    the new URL (see the module docstring); the filter bar's controls are set only
     where they differ from the URL (browser back/forward, a preset's dates), so that
-    it shows the URL's filters (the bar then finds the URL unchanged)."""
+    it shows the URL's filters (the bar then finds the URL unchanged). One request:
+    the region's data calls run side by side (build_view)."""
     filters = _filters_for(pathname, search, state)
+    assert state is not None
     controls = [
         no_update if str(shown or "")[:10] == wanted else wanted
         for shown, wanted in zip(shown_controls, _control_values(filters), strict=True)
     ]
     try:
-        view = build_view(state["code"], filters, cockpit=state["path"] == "/", children=False)
+        view = build_view(
+            state["code"], filters, cockpit=state["path"] == "/", children=shape == "children"
+        )
     except Exception as exc:  # noqa: BLE001 - never a traceback
         empty = create_empty_figure(lang=filters.lang)
-        return (
+        common = (
             page_meta_text(filters),
             no_update,
             _failure(filters.lang, exc),
@@ -612,7 +624,9 @@ def update_region(search, pathname, state, *shown_controls):
             *controls,
             shown_period(filters),
         )
-    return (
+        extra = {"children": (empty, empty, ""), "grid": (no_update,), "plain": ()}[shape]
+        return (*common, *extra)
+    common = (
         view.meta_text,
         view.breadcrumb,
         view.notice,
@@ -622,42 +636,42 @@ def update_region(search, pathname, state, *shown_controls):
         *controls,
         shown_period(filters),
     )
+    if shape == "children":
+        section = view.children
+        if section is None or section.empty:  # the page rendered its other shape
+            raise PreventUpdate
+        table = ranking_table_html(section.rows, section.hrefs, lang=filters.lang)
+        return (*common, section.children_fig, section.bar_fig, table)
+    if shape == "grid":
+        return (*common, cases_href(filters, state["code"], status="all"))
+    return common
 
 
-@callback(
-    Output(CHILDREN_ID, "figure"),
-    Output(RANK_BAR_ID, "figure"),
-    Output(RANKING_DATA_ID, "data"),
-    Input(CHILDREN_URL_ID, "search"),
-    State(CHILDREN_URL_ID, "pathname"),
-    State(STATE_ID, "data"),
-    prevent_initial_call=True,
-)
-def update_children(search, pathname, state):
-    """The children's map/treemap, ranking bar and ranking table for the new filters."""
-    filters = _filters_for(pathname, search, state)
-    try:
-        section = build_children(state["code"], filters)
-    except Exception:  # noqa: BLE001 - update_region says what went wrong
-        empty = create_empty_figure(lang=filters.lang)
-        return empty, empty, ""
-    if section is None or section.empty:
-        raise PreventUpdate
-    html_table = ranking_table_html(section.rows, section.hrefs, lang=filters.lang)
-    return section.children_fig, section.bar_fig, html_table
+def _states(trigger: str) -> tuple:
+    return (
+        Input(trigger, "search"),
+        State(trigger, "pathname"),
+        State(STATE_ID, "data"),
+        *(State(component, prop) for component, prop in FILTER_CONTROLS),
+    )
 
 
-@callback(
-    Output(GRID_LINK_ID, "href"),
-    Input(GRID_URL_ID, "search"),
-    State(GRID_URL_ID, "pathname"),
-    State(STATE_ID, "data"),
-    prevent_initial_call=True,
-)
-def update_grid_link(search, pathname, state):
-    """A grid's link to its cases, with the new filters."""
-    filters = _filters_for(pathname, search, state)
-    return cases_href(filters, state["code"], status="all")
+@callback(*COMMON_OUTPUTS, *CHILDREN_OUTPUTS, *_states(REGION_URL_ID), prevent_initial_call=True)
+def update_region(search, pathname, state, *shown_controls):
+    """A region with children: every part, the children's charts and table included."""
+    return _update(search, pathname, state, shown_controls, "children")
+
+
+@callback(*COMMON_OUTPUTS, *GRID_OUTPUTS, *_states(GRID_URL_ID), prevent_initial_call=True)
+def update_grid(search, pathname, state, *shown_controls):
+    """A grid: every part, its link to its cases included."""
+    return _update(search, pathname, state, shown_controls, "grid")
+
+
+@callback(*COMMON_OUTPUTS, *_states(PLAIN_URL_ID), prevent_initial_call=True)
+def update_plain(search, pathname, state, *shown_controls):
+    """A region whose children level has no region at all."""
+    return _update(search, pathname, state, shown_controls, "plain")
 
 
 # ------------------------------------------------------------------ drill-down

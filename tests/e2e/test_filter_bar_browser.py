@@ -130,3 +130,58 @@ def test_the_filter_bar_writes_the_url(dash_duo, dashboard_app, free_port):
     assert query()["region"] == ["150203"] and "kind" not in query()
     assert query()["period"] == ["last_month"]
     assert dash_duo.get_logs() == []
+
+
+NAV_URLS = [
+    "/",
+    "/?period=this_year",
+    "/region/150203?period=last_month&kind=petition&lang=en",
+    "/region/150203001?from=2024-01-01&to=2024-12-31&level=red&status=open",
+    "/petitions?region=150203&period=this_quarter",
+    "/cases?region=150203&status=closed&period=this_year&period=last_month",
+    "/case/BT2024000123?region=150203&lang=en",
+    "/wall?region=150200",
+    "/grids",
+]
+
+
+def test_nav_links_in_the_browser_are_the_servers(dash_duo, dashboard_app, free_port):
+    """assets/govdash.js navLinks gives the navigation bar the links nav_links (and the
+    language switch of create_navbar) gives it on the server, for any URL."""
+    from components.shell import NAV_ITEMS, create_navbar, nav_links
+
+    dash_duo.start_server(dashboard_app, navigate=False, port=free_port)
+    base = dash_duo.server.url.rstrip("/")
+    dash_duo.driver.get(base + "/no-such-page")
+    dash_duo.wait_for_contains_text("#not-found", "404", timeout=25)
+
+    def find(tree, component_id):
+        if getattr(tree, "id", None) == component_id:
+            return tree
+        children = getattr(tree, "children", None)
+        for child in children if isinstance(children, list) else [children]:
+            if child is not None and hasattr(child, "to_plotly_json"):
+                found = find(child, component_id)
+                if found is not None:
+                    return found
+        return None
+
+    for url in NAV_URLS:
+        pathname, _, query = url.partition("?")
+        search = f"?{query}" if query else ""
+        view, brand, switch, *rest = dash_duo.driver.execute_script(
+            "return window.govdash.navLinks(arguments[0]);", base + url
+        )
+        hrefs, classes = rest[: len(NAV_ITEMS)], rest[len(NAV_ITEMS) :]
+        want = nav_links(pathname, search)
+        assert hrefs == [href for href, _key, _target, _active in want], url
+        assert classes == ["nav-link" + (" active" if active else "") for *_rest, active in want], (
+            url
+        )
+        assert brand == want[0][0], url
+        assert switch == find(create_navbar(pathname, search), "lang-switch").href, url
+        assert view == {
+            "lang": "en" if "lang=en" in url else "zh",
+            "hidden": url.startswith("/wall"),
+        }
+    assert dash_duo.get_logs() == []

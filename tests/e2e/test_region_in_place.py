@@ -144,6 +144,14 @@ def test_a_filter_change_redraws_the_page_in_place(
     assert "period=last_month" in link.get_attribute("href")
     crumb = dash_duo.find_element("#page-crumbs a")
     assert "period=last_month" in crumb.get_attribute("href")
+    # ... and so do the navigation bar's (in the browser, no round trip).
+    wait(
+        dash_duo,
+        lambda d: (
+            "period=last_month" in d.find_element(By.ID, "nav-petitions").get_attribute("href")
+        ),
+    )
+    assert "region=150203" in dash_duo.find_element("#nav-petitions").get_attribute("href")
 
     # Back: the previous view again, in place, with the filter bar showing it.
     dash_duo.driver.back()

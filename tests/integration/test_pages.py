@@ -552,8 +552,9 @@ def test_a_filter_change_on_the_page_shown_leaves_it_to_the_update_callbacks(app
 
 @pytest.mark.parametrize("level", ["city", "township", "grid"])
 def test_update_callbacks_give_what_a_full_render_shows(app_module, codes, level):
-    """update_region / update_children / update_grid_link for a new URL return exactly
-    the parts the page rendered from that URL has."""
+    """The update callback of a page's shape (update_region for a region with children,
+    update_grid for a grid), for a new URL, returns exactly the parts the page rendered
+    from that URL has; the page carries that callback's trigger and no other."""
     view = sys.modules["pages._region_view"]
     code = codes[level]
     path = f"/region/{code}"
@@ -561,32 +562,40 @@ def test_update_callbacks_give_what_a_full_render_shows(app_module, codes, level
     new = {"from": "2024-04-01", "to": "2024-06-30", "kind": "dispute"}
     search = "?" + "&".join(f"{k}={v}" for k, v in new.items())
     full = page_layout(app_module, "region")(code=code, **new)
+    ids = by_id(full)
+    update, trigger = (
+        (view.update_grid, "region-grid-url")
+        if level == "grid"
+        else (view.update_region, "region-url")
+    )
+    assert trigger in ids
+    assert not {"region-url", "region-grid-url", "region-plain-url"} - {trigger} & set(ids)
     shown = ("this_year", "2026-01-01", "2026-12-31", "all", "all", "all")  # controls before
-    got = run_callback(view.update_region, ["region-url.search"], search, path, state, *shown)
-    meta, crumbs, notice, tiles, *figs, centers_style = got[: -len(shown) - 1]
+    got = run_callback(update, [f"{trigger}.search"], search, path, state, *shown)
+    meta, crumbs, notice, tiles, *figs = got[:9]
+    centers_style = got[9]
+    controls, filter_shown, extra = got[10:16], got[16], got[17:]
+    assert meta == ids["page-meta"].children
+    assert figs == _outputs(full, list(view.REGION_FIGURES))
+    assert centers_style == ids["region-centers"].style
+    assert tile_values(tiles) == tile_values(full)
+    assert json.dumps(crumbs.to_plotly_json(), default=str) == json.dumps(
+        ids["page-crumbs"].children.to_plotly_json(), default=str
+    )
     # The filter bar follows the URL (here: as after browser back), and knows the period.
-    assert list(got[-len(shown) - 1 : -1]) == ["custom", "2024-04-01", "2024-06-30", "dispute"] + [
+    assert list(controls) == ["custom", "2024-04-01", "2024-06-30", "dispute"] + [
         dash.no_update,
         dash.no_update,
     ]
-    assert got[-1] == by_id(full)["filter-shown"].data
-    assert got[-1] == {"period": None, "from": "2024-04-01", "to": "2024-06-30"}
-    assert meta == by_id(full)["page-meta"].children
-    assert figs == _outputs(full, list(view.REGION_FIGURES))
-    assert centers_style == by_id(full)["region-centers"].style
-    assert tile_values(tiles) == tile_values(full)
-    assert json.dumps(crumbs.to_plotly_json(), default=str) == json.dumps(
-        by_id(full)["page-crumbs"].children.to_plotly_json(), default=str
-    )
+    assert filter_shown == ids["filter-shown"].data
+    assert filter_shown == {"period": None, "from": "2024-04-01", "to": "2024-06-30"}
     if level == "grid":
-        href = run_callback(view.update_grid_link, ["region-grid-url.search"], search, path, state)
-        assert href == by_id(full)["grid-cases-link"].href and "kind=dispute" in href
+        (href,) = extra
+        assert href == ids["grid-cases-link"].href and "kind=dispute" in href
     else:
-        children, bar, table = run_callback(
-            view.update_children, ["region-children-url.search"], search, path, state
-        )
+        children, bar, table = extra
         assert [children, bar] == _outputs(full, ["region-children", "region-rank-bar"])
-        assert table == by_id(full)["ranking-table-data"].data
+        assert table == ids["ranking-table-data"].data
 
 
 def test_update_callbacks_leave_another_page_alone(app_module, codes):
@@ -600,12 +609,11 @@ def test_update_callbacks_leave_another_page_alone(app_module, codes):
     ):
         for update, trigger in (
             (view.update_region, "region-url.search"),
-            (view.update_children, "region-children-url.search"),
-            (view.update_grid_link, "region-grid-url.search"),
+            (view.update_grid, "region-grid-url.search"),
+            (view.update_plain, "region-plain-url.search"),
         ):
-            extra = (None,) * 6 if update is view.update_region else ()
             with pytest.raises(dash.exceptions.PreventUpdate):
-                run_callback(update, [trigger], search, pathname, state, *extra)
+                run_callback(update, [trigger], search, pathname, state, *(None,) * 6)
 
 
 def test_update_with_the_database_gone_says_so(app_module, tmp_path, demo_url):
@@ -625,7 +633,7 @@ def test_update_with_the_database_gone_says_so(app_module, tmp_path, demo_url):
         get_settings.cache_clear()
     notice = got[2]
     assert "数据库连接中断" in json.dumps(notice.to_plotly_json(), default=str, ensure_ascii=False)
-    for fig in got[4:9]:
+    for fig in [*got[4:9], *got[-3:-1]]:
         assert not fig["data"]
 
 
