@@ -15,8 +15,7 @@ import socket
 from collections.abc import Iterator
 
 import pytest
-
-from data_access.settings import get_settings
+from app_env import app_reading
 
 
 @pytest.fixture(scope="session")
@@ -31,17 +30,8 @@ def dashboard_db_url(request) -> str:
 @pytest.fixture
 def dashboard_app(dashboard_db_url) -> Iterator:
     """The real app (app.py) reading the default-scale demo database."""
-    old = os.environ.get("GOVDASH_DATABASE_URL")
-    os.environ["GOVDASH_DATABASE_URL"] = dashboard_db_url
-    get_settings.cache_clear()
-    import app as app_module
-
-    yield app_module.app
-    if old is None:
-        os.environ.pop("GOVDASH_DATABASE_URL", None)
-    else:
-        os.environ["GOVDASH_DATABASE_URL"] = old
-    get_settings.cache_clear()
+    with app_reading(dashboard_db_url) as app_module:
+        yield app_module.app
 
 
 @pytest.fixture

@@ -11,13 +11,12 @@ Run with `pytest --headless -m e2e` (scripts/test.sh does); needs Debian's chrom
 from __future__ import annotations
 
 import codecs
-import os
-import socket
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from app_env import app_reading
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC  # noqa: N812
 from selenium.webdriver.support.ui import WebDriverWait
@@ -27,7 +26,6 @@ from data_access.caselist import list_cases
 from data_access.engine import make_engine
 from data_access.metrics import kpis
 from data_access.models import Case
-from data_access.settings import get_settings
 
 pytestmark = pytest.mark.e2e
 
@@ -49,31 +47,15 @@ def demo_url(tmp_path_factory) -> str:
 @pytest.fixture
 def cases_app(demo_url) -> Iterator:
     """The real app (app.py), reading the demo database."""
-    old = os.environ.get("GOVDASH_DATABASE_URL")
-    os.environ["GOVDASH_DATABASE_URL"] = demo_url
-    get_settings.cache_clear()
-    import app as app_module
-
-    yield app_module.app
-    if old is None:
-        os.environ.pop("GOVDASH_DATABASE_URL", None)
-    else:
-        os.environ["GOVDASH_DATABASE_URL"] = old
-    get_settings.cache_clear()
-
-
-def _free_port() -> int:
-    """A port nobody listens on (other test runs may hold dash_duo's 58050, ...)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    with app_reading(demo_url) as app_module:
+        yield app_module.app
 
 
 def _wait(dash_duo, condition, timeout: int = 20):
     return WebDriverWait(dash_duo.driver, timeout).until(condition)
 
 
-def test_closed_list_to_one_case(dash_duo, cases_app, demo_url):
+def test_closed_list_to_one_case(dash_duo, cases_app, demo_url, free_port):
     engine = make_engine(demo_url)
     figures = kpis(engine, "150203", date(2024, 1, 1), date(2024, 12, 31))
     expected = list_cases(
@@ -88,7 +70,7 @@ def test_closed_list_to_one_case(dash_duo, cases_app, demo_url):
     engine.dispose()
     assert expected["total"] == figures["closed"] > 0
 
-    dash_duo.start_server(cases_app, navigate=False, port=_free_port())
+    dash_duo.start_server(cases_app, navigate=False, port=free_port)
     dash_duo.wait_for_page(url=dash_duo.server.url.rstrip("/") + KUNDULUN_2024, timeout=20)
     dash_duo.wait_for_text_to_equal("#cases-total", f"{figures['closed']:,}", timeout=20)
     dash_duo.wait_for_contains_text("#cases-title", "昆都仑区")
@@ -176,8 +158,8 @@ def test_closed_list_to_one_case(dash_duo, cases_app, demo_url):
     assert dash_duo.get_logs() == []
 
 
-def test_unknown_case_bad_parameters_and_english(dash_duo, cases_app):
-    dash_duo.start_server(cases_app, navigate=False, port=_free_port())
+def test_unknown_case_bad_parameters_and_english(dash_duo, cases_app, free_port):
+    dash_duo.start_server(cases_app, navigate=False, port=free_port)
     base = dash_duo.server.url.rstrip("/")
 
     dash_duo.wait_for_page(url=base + "/case/NO-SUCH-CASE", timeout=20)

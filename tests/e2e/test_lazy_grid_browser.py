@@ -19,9 +19,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from browser_helpers import start, wait
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select, text
 
 from data_access.caselist import list_cases
@@ -44,15 +43,6 @@ ADVERTISED = """
 var meta = document.querySelector('meta[name="govdash-aggrid-src"]');
 return meta && meta.getAttribute('content');
 """
-
-
-def wait(dash_duo, condition, timeout: int = 30):
-    return WebDriverWait(
-        dash_duo.driver,
-        timeout,
-        poll_frequency=0.2,
-        ignored_exceptions=(StaleElementReferenceException, NoSuchElementException),
-    ).until(condition)
 
 
 def severe(dash_duo) -> list[dict]:
@@ -94,12 +84,6 @@ def places(dashboard_db_url) -> dict[str, str]:
         ).scalar_one()
     engine.dispose()
     return {"grid": grid, "case": case_no}
-
-
-def start(dash_duo, app, port: int) -> str:
-    dash_duo.start_server(app, navigate=False, port=port)
-    dash_duo.driver.set_window_size(1600, 1000)
-    return dash_duo.server.url.rstrip("/")
 
 
 def assert_no_grid_script(dash_duo, where: str) -> None:

@@ -20,9 +20,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from browser_helpers import start, tile, wait
 from selenium.common.exceptions import (
-    NoSuchElementException,
-    StaleElementReferenceException,
     TimeoutException,
 )
 from selenium.webdriver.common.action_chains import ActionChains
@@ -48,25 +47,6 @@ PAGES = [
     "/grids?region=150203001&from=2024-01-01&to=2024-12-31",
     "/no-such-page",
 ]
-
-
-def wait(dash_duo, condition, timeout: int = 45):
-    return WebDriverWait(
-        dash_duo.driver,
-        timeout,
-        poll_frequency=0.2,
-        ignored_exceptions=(StaleElementReferenceException, NoSuchElementException),
-    ).until(condition)
-
-
-def start(dash_duo, app, port) -> str:
-    dash_duo.start_server(app, navigate=False, port=port)
-    dash_duo.driver.set_window_size(1600, 1000)
-    return dash_duo.server.url.rstrip("/")
-
-
-def tile(dash_duo, key: str) -> str:
-    return dash_duo.find_element(f"#kpi-{key}-value").text
 
 
 def wait_for_region(dash_duo, code: str) -> None:

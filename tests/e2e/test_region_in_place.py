@@ -17,7 +17,7 @@ from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from browser_helpers import start, tile, wait
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC  # noqa: N812
@@ -47,28 +47,9 @@ KEPT = (
 )
 
 
-def wait(dash_duo, condition, timeout: int = 45):
-    return WebDriverWait(
-        dash_duo.driver,
-        timeout,
-        poll_frequency=0.2,
-        ignored_exceptions=(StaleElementReferenceException, NoSuchElementException),
-    ).until(condition)
-
-
-def start(dash_duo, app, port) -> str:
-    dash_duo.start_server(app, navigate=False, port=port)
-    dash_duo.driver.set_window_size(1600, 1400)
-    return dash_duo.server.url.rstrip("/")
-
-
 def drawn(dash_duo) -> None:
     wait(dash_duo, lambda d: d.execute_script(DRAWN))
     time.sleep(0.4)
-
-
-def tile(dash_duo, key: str) -> str:
-    return dash_duo.find_element(f"#kpi-{key}-value").text
 
 
 def choose_period(dash_duo, preset: str) -> None:
@@ -81,7 +62,7 @@ def choose_period(dash_duo, preset: str) -> None:
 
 
 def test_city_map_is_svg_fetches_nothing_and_drills_down(dash_duo, dashboard_app, free_port):
-    base = start(dash_duo, dashboard_app, free_port)
+    base = start(dash_duo, dashboard_app, free_port, height=1400)
     dash_duo.driver.get(base + "/region/150200?from=2024-01-01&to=2024-12-31")
     drawn(dash_duo)
     paths = wait(
@@ -112,7 +93,7 @@ def test_a_filter_change_redraws_the_page_in_place(
     dash_duo, dashboard_app, dashboard_db_url, free_port
 ):
     engine = make_engine(dashboard_db_url)
-    base = start(dash_duo, dashboard_app, free_port)
+    base = start(dash_duo, dashboard_app, free_port, height=1400)
     dash_duo.driver.get(base + "/region/150203?from=2024-01-01&to=2024-12-31")
     dash_duo.wait_for_text_to_equal("#kpi-accepted-value", "4,013", timeout=30)
     drawn(dash_duo)

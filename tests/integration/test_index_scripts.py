@@ -4,30 +4,20 @@ year), and none of dcc's other chunks (Markdown, MathJax, …)."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 
 import pytest
+from app_env import app_reading
 
 from components.eager_chunks import CHUNKS, load_dcc_chunks_eagerly
-from data_access.settings import get_settings
 
 
 @pytest.fixture
 def app_module(sqlite_url) -> Iterator:
     """app.py (the index page reads no database: an empty SQLite file will do)."""
-    old = os.environ.get("GOVDASH_DATABASE_URL")
-    os.environ["GOVDASH_DATABASE_URL"] = sqlite_url
-    get_settings.cache_clear()
-    import app as app_module
-
-    yield app_module
-    if old is None:
-        os.environ.pop("GOVDASH_DATABASE_URL", None)
-    else:
-        os.environ["GOVDASH_DATABASE_URL"] = old
-    get_settings.cache_clear()
+    with app_reading(sqlite_url) as app_module:
+        yield app_module
 
 
 def test_the_charts_and_filters_chunks_load_with_the_page(app_module):

@@ -11,17 +11,16 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import dash_ag_grid
 import pytest
+from app_env import app_reading
 from dash.fingerprint import build_fingerprint
 
 from components.lazy_grid import META_NAME, SCRIPT, install_lazy_ag_grid, script_url
-from data_access.settings import get_settings
 
 PACKAGE = Path(dash_ag_grid.__file__).resolve().parent
 
@@ -29,17 +28,8 @@ PACKAGE = Path(dash_ag_grid.__file__).resolve().parent
 @pytest.fixture
 def app_module(sqlite_url) -> Iterator:
     """app.py (the index page reads no database: an empty SQLite file will do)."""
-    old = os.environ.get("GOVDASH_DATABASE_URL")
-    os.environ["GOVDASH_DATABASE_URL"] = sqlite_url
-    get_settings.cache_clear()
-    import app as app_module
-
-    yield app_module
-    if old is None:
-        os.environ.pop("GOVDASH_DATABASE_URL", None)
-    else:
-        os.environ["GOVDASH_DATABASE_URL"] = old
-    get_settings.cache_clear()
+    with app_reading(sqlite_url) as app_module:
+        yield app_module
 
 
 def advertised(page: str) -> list[str]:

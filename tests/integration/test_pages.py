@@ -27,6 +27,7 @@ from urllib.parse import parse_qs, urlsplit
 import dash
 import plotly.graph_objects as go
 import pytest
+from app_env import app_reading
 from dash import dcc
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
@@ -67,17 +68,8 @@ def engine(demo_url):
 @pytest.fixture(scope="module")
 def app_module(demo_url):
     """app.py (which imports every page) reading the demo database."""
-    old = os.environ.get("GOVDASH_DATABASE_URL")
-    os.environ["GOVDASH_DATABASE_URL"] = demo_url
-    get_settings.cache_clear()
-    import app as app_module
-
-    yield app_module
-    if old is None:
-        os.environ.pop("GOVDASH_DATABASE_URL", None)
-    else:
-        os.environ["GOVDASH_DATABASE_URL"] = old
-    get_settings.cache_clear()
+    with app_reading(demo_url) as app_module:
+        yield app_module
 
 
 @pytest.fixture(autouse=True)
