@@ -26,10 +26,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PG_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+# (from, to, as_of): as_of None = the default (the period's end, or now). The two
+# running months are 本月 as a page shows it on the 1st (a day's first hours: its
+# 同比/环比 periods are observed the same way) and in mid-month (closures inside
+# as_of's month).
 PERIODS = {
-    "1m": (date(2025, 10, 1), date(2025, 10, 31)),
-    "1y": (date(2025, 1, 1), date(2025, 12, 31)),
-    "5y": (date(2021, 1, 1), date(2025, 12, 31)),
+    "1m": (date(2025, 10, 1), date(2025, 10, 31), None),
+    "1m day 1": (date(2025, 10, 1), date(2025, 10, 31), datetime(2025, 10, 1, 13, 0)),
+    "1m day 17": (date(2025, 10, 1), date(2025, 10, 31), datetime(2025, 10, 17, 13, 0)),
+    "1y": (date(2025, 1, 1), date(2025, 12, 31), None),
+    "5y": (date(2021, 1, 1), date(2025, 12, 31), None),
 }
 WARM_UP = (date(2024, 3, 1), date(2024, 3, 31))
 CALLS = ("kpis", "child", "center", "source", "category", "level", "month")
@@ -113,7 +119,7 @@ def measure(url: str, repeat: int, straight_repeat: int, straight_calls: tuple[s
     # after the first pass is what a serving process needs.
     for use_rollups in (True, False):
         for scope, code in regions.items():
-            for period_name, (date_from, date_to) in PERIODS.items():
+            for period_name, (date_from, date_to, as_of) in PERIODS.items():
                 for call in CALLS:
                     if not use_rollups and call not in straight_calls:
                         continue
@@ -121,11 +127,14 @@ def measure(url: str, repeat: int, straight_repeat: int, straight_calls: tuple[s
                     for _ in range(repeat if use_rollups else straight_repeat):
                         started = time.perf_counter()
                         if call == "kpis":
-                            metrics.kpis(engine, code, date_from, date_to, use_rollups=use_rollups)
+                            metrics.kpis(
+                                engine, code, date_from, date_to, as_of, use_rollups=use_rollups
+                            )
                         else:
                             metrics.breakdown(
-                                engine, code, date_from, date_to, call, use_rollups=use_rollups
-                            )
+                                engine, code, date_from, date_to, call, as_of,
+                                use_rollups=use_rollups,
+                            )  # fmt: skip
                         timings.append((time.perf_counter() - started) * 1000)
                     rows.append(
                         {

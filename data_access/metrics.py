@@ -393,12 +393,21 @@ def _case_scope(scope: Scope, *, time_first: bool = False):
     return village.between(low, high)
 
 
-def _time_first(conn: Connection) -> bool:
+# A window of the cases table this short is read through its time index, not the
+# village index (see _time_first): half a month, the longest edge window of a Plan.
+SHORT_WINDOW = timedelta(days=16)
+
+
+def _time_first(conn: Connection, window: Window | None = None) -> bool:
     """Whether a query of a short window (at most half a month: an edge month's part,
-    or the closures of part of as_of's month) must steer the planner to the accepted_at
-    or closed_at index: SQLite's, which has no statistics on ranges, takes the village
-    index for a range scope."""
-    return conn.dialect.name == "sqlite"
+    a period inside one day or a few, or the closures of part of as_of's month; given
+    as `window`, or known to be short) must steer the planner to the accepted_at or
+    closed_at index: SQLite's, which has no statistics on ranges, takes the village
+    index for a range scope, which for a city is a scan of every case (seen: 1.9 s at
+    10M cases for the 13 hours of a month's first day, 20 ms through accepted_at)."""
+    if conn.dialect.name != "sqlite":
+        return False
+    return window is None or window[1] - window[0] <= SHORT_WINDOW
 
 
 def _case_filters(q: Query, *, time_first: bool = False) -> list:
@@ -434,13 +443,12 @@ def _cohort_straight(
     group: str | None,
     window: Window,
     *,
-    short: bool = False,
     stored_repeats: bool = False,
 ) -> GroupedSums:
     """Measure sums straight from the cases table. `group="mix"` groups by
     (warning level, source, category) at once, so kpis needs one scan, not four.
-    `short`: the window is a part of an edge month (see `_time_first`);
-    `stored_repeats`: see `_stored_repeats`."""
+    A short window is read by time (see `_time_first`); `stored_repeats`: see
+    `_stored_repeats`."""
     if group == "mix":
         keys = [Case.warning_level, Case.source, Case.category]
     else:
@@ -462,7 +470,7 @@ def _cohort_straight(
             count_if(and_(petition, closed)).label("petitions_closed"),
         )
         .where(
-            *_case_filters(q, time_first=short and _time_first(conn)),
+            *_case_filters(q, time_first=_time_first(conn, window)),
             Case.accepted_at.between(*window),
         )
         .group_by(*keys)
@@ -673,13 +681,12 @@ def _mix_rollup(conn: Connection, q: Query, months: tuple[date, date]) -> dict[s
     return mixes
 
 
-def _mix_straight(
-    conn: Connection, q: Query, window: Window, *, short: bool = False
-) -> dict[tuple[str, str, str], int]:
+def _mix_straight(conn: Connection, q: Query, window: Window) -> dict[tuple[str, str, str], int]:
     """Accepted cases by (warning level, source, category) from the cases table: counts
-    only, for a scope whose totals came from the rollups. (`short`: see _time_first.)"""
+    only, for a scope whose totals came from the rollups (a short window is read by
+    time: see _time_first)."""
     keys = (Case.warning_level, Case.source, Case.category)
-    time_first = short and _time_first(conn)
+    time_first = _time_first(conn, window)
     query = (
         select(*keys, func.count())
         .where(*_case_filters(q, time_first=time_first), Case.accepted_at.between(*window))
@@ -722,7 +729,7 @@ def _rollup_parts(
     ]
     for window in plan.minus:
         sums = _cohort_straight(
-            conn, q, group, window, short=True, stored_repeats=_stored_repeats(conn, state, True)
+            conn, q, group, window, stored_repeats=_stored_repeats(conn, state, True)
         )
         parts.append((-1, sums))
     first, last = plan.rollup_months
@@ -785,7 +792,6 @@ def cohort_sums(
             q,
             group,
             window,
-            short=plan.rollup_months is not None,
             stored_repeats=_stored_repeats(conn, state, use_rollups),
         )
         parts.append((1, sums))
@@ -1103,11 +1109,10 @@ def kpis(
                 # The partial edge months added, the complements of those read whole
                 # taken off.
                 windows = [(1, w) for w in plan.straight] + [(-1, w) for w in plan.minus]
-                short = True
             else:  # e.g. a village: its rollup rows carry no dimension
-                windows, short = [(1, (q.start, q.end))], False
+                windows = [(1, (q.start, q.end))]
             for sign, window in windows:
-                for key, count in _mix_straight(conn, q, window, short=short).items():
+                for key, count in _mix_straight(conn, q, window).items():
                     _add_mix(mixes, key, sign * count)
         result = derive(sums, strict)
         result["by_level"] = dict.fromkeys(WARNING_LEVELS, 0)
