@@ -118,9 +118,12 @@ PAGE_PROBE_JS = """
     var original = owner[name];
     if (typeof original !== "function") { return; }
     owner[name] = function () {
-      var call = {kind: kind, start: performance.now(), end: null};
+      var gd = arguments[0];
+      var call = {kind: kind, start: performance.now(), end: null, sync: null,
+                  id: gd && gd.parentElement ? (gd.parentElement.id || gd.id || "") : ""};
       bench.charts.push(call);
       var result = original.apply(this, arguments);
+      call.sync = performance.now();  // the synchronous part (most of the drawing)
       Promise.resolve(result).finally(function () { call.end = performance.now(); });
       return result;
     };
@@ -499,7 +502,12 @@ def chart_calls(driver, since: float) -> dict[str, Any]:
         ends = [c["end"] for c in calls if c["end"] is not None and c["kind"] in kinds]
         return round(max(ends) - since, 1) if ends else None
 
+    per_chart: dict[str, float] = {}  # synchronous Plotly.react time by chart id
+    for c in calls:
+        if c["kind"] == "react" and c.get("sync") is not None and c.get("id"):
+            per_chart[c["id"]] = round(per_chart.get(c["id"], 0.0) + c["sync"] - c["start"], 1)
     return {
+        "per_chart": per_chart,
         "react": sum(1 for c in calls if c["kind"] == "react"),
         "resize": sum(1 for c in calls if c["kind"] == "resize"),
         "first_start": round(min(c["start"] for c in calls) - since, 1),
@@ -806,6 +814,16 @@ def _chart_window(views: list[dict]) -> str:
     )
 
 
+def _per_chart(views: list[dict]) -> str:
+    """Median synchronous Plotly.react time of each chart, slowest first."""
+    times: dict[str, list[float]] = {}
+    for view in views:
+        for chart, ms in view["charts"].get("per_chart", {}).items():
+            times.setdefault(chart, []).append(ms)
+    medians = sorted(((statistics.median(v), k) for k, v in times.items()), reverse=True)
+    return ", ".join(f"{k} {ms:.0f}" for ms, k in medians) or "—"
+
+
 def _calls(views: list[dict]) -> str:
     return f"{_median(views, 'charts', 'react')} / {_median(views, 'charts', 'resize')}"
 
@@ -913,6 +931,11 @@ def report(result: dict) -> str:
             f"{_median(changes, 'changed_ms')} | {_calls(changes)} | {_busy(changes)} | "
             f"{slowest_callback(changes)} |"
         )
+    lines += [
+        "",
+        "Plotly.react per chart on a filter change, p50 ms (its synchronous part):\n",
+    ]
+    lines += [f"- {s['scope']}: {_per_chart(s['filter'])}" for s in scopes]
     lines += [
         "",
         "Biggest resources, first view (empty browser cache):\n",
