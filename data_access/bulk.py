@@ -36,6 +36,10 @@ SQLITE_DATE_FORMAT = "%Y-%m-%d"
 BATCH_ROWS = 50_000
 
 
+# SQLite page cache (KiB) of the loading connection while bulk_load runs.
+BULK_SQLITE_CACHE_KIB = 65536
+
+
 def as_table(table: Table | type) -> Table:
     """Accept a Table or a mapped class (`Case`)."""
     return table if isinstance(table, Table) else table.__table__  # type: ignore[attr-defined]
@@ -208,24 +212,43 @@ def bulk_load(conn: Connection, tables: Sequence[Table | type]) -> Iterator[None
         if conn.dialect.name == "postgresql"
         else []
     )
-    drop_indexes(conn, indexes)
-    for fk in keys:
-        conn.execute(DropConstraint(fk))
-    if is_sqlite:
-        conn.exec_driver_sql("PRAGMA ignore_check_constraints = ON")
+    with _loading_cache(conn):
+        drop_indexes(conn, indexes)
+        for fk in keys:
+            conn.execute(DropConstraint(fk))
+        if is_sqlite:
+            conn.exec_driver_sql("PRAGMA ignore_check_constraints = ON")
+        try:
+            yield
+        finally:
+            if is_sqlite:
+                conn.exec_driver_sql("PRAGMA ignore_check_constraints = OFF")
+        if is_sqlite:
+            for table in resolved:
+                if violations := check_violations(conn, table):
+                    raise ValueError(
+                        f"bulk load broke CHECK constraints of {table.name}: {violations}"
+                    )
+        for fk in keys:
+            conn.execute(AddConstraint(fk))
+        create_indexes(conn, indexes)
+        analyze(conn, resolved)
+
+
+@contextmanager
+def _loading_cache(conn: Connection) -> Iterator[None]:
+    """SQLite: a larger page cache for the loading connection while the block runs (the
+    serving connections' cache is small, see data_access/engine.py; rebuilding an
+    index wants more), then back to what it was."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    previous = int(conn.exec_driver_sql("PRAGMA cache_size").scalar())
+    conn.exec_driver_sql(f"PRAGMA cache_size = -{BULK_SQLITE_CACHE_KIB}")
     try:
         yield
     finally:
-        if is_sqlite:
-            conn.exec_driver_sql("PRAGMA ignore_check_constraints = OFF")
-    if is_sqlite:
-        for table in resolved:
-            if violations := check_violations(conn, table):
-                raise ValueError(f"bulk load broke CHECK constraints of {table.name}: {violations}")
-    for fk in keys:
-        conn.execute(AddConstraint(fk))
-    create_indexes(conn, indexes)
-    analyze(conn, resolved)
+        conn.exec_driver_sql(f"PRAGMA cache_size = {previous}")
 
 
 @contextmanager
