@@ -92,7 +92,13 @@ def scopes(engine) -> dict[str, str]:
     return {"city": city, "district": district, "township": township, "village": village}
 
 
-def measure(url: str, repeat: int, straight_repeat: int, straight_calls: tuple[str, ...]) -> dict:
+def measure(
+    url: str,
+    repeat: int,
+    straight_repeat: int,
+    straight_calls: tuple[str, ...],
+    periods: tuple[str, ...] = tuple(PERIODS),
+) -> dict:
     from data_access import metrics
     from data_access.engine import make_engine
 
@@ -119,7 +125,8 @@ def measure(url: str, repeat: int, straight_repeat: int, straight_calls: tuple[s
     # after the first pass is what a serving process needs.
     for use_rollups in (True, False):
         for scope, code in regions.items():
-            for period_name, (date_from, date_to, as_of) in PERIODS.items():
+            for period_name in periods:
+                date_from, date_to, as_of = PERIODS[period_name]
                 for call in CALLS:
                     if not use_rollups and call not in straight_calls:
                         continue
@@ -200,13 +207,16 @@ def report(results: list[dict]) -> str:
         )
         lines.append("|---|---|---|---|---|---|")
         by_key = {(r["scope"], r["period"], r["call"], r["rollups"]): r for r in result["rows"]}
-        worst = 0.0
+        worst = {True: 0.0, False: 0.0}  # by "is the period a running month"
         for scope in ("city", "district", "township", "village"):
             for period in PERIODS:
                 for call in CALLS:
-                    fast = by_key[(scope, period, call, True)]
+                    fast = by_key.get((scope, period, call, True))
+                    if fast is None:  # a period left out (--periods)
+                        continue
                     slow = by_key.get((scope, period, call, False))
-                    worst = max(worst, fast["p95_ms"])
+                    running = PERIODS[period][2] is not None
+                    worst[running] = max(worst[running], fast["p95_ms"])
                     if slow is None:
                         straight, ratio = "not timed", "—"
                     else:
@@ -216,7 +226,12 @@ def report(results: list[dict]) -> str:
                         f"| {scope} | {period} | {call} | {fast['p50_ms']} / {fast['p95_ms']} | "
                         f"{straight} | {ratio} |"
                     )
-        lines.append(f"\nworst p95 through rollups: {worst} ms")
+        lines.append(
+            f"\nworst p95 through rollups: {worst[False]} ms over the ended periods "
+            f"(1m, 1y, 5y); {worst[True]} ms over the running months, whose as_of lies "
+            "inside the data (a past moment: open and overdue then are counted from the "
+            "cases table)"
+        )
     return "\n".join(lines)
 
 
@@ -236,6 +251,11 @@ def main(argv: list[str] | None = None) -> int:
         default=",".join(CALLS),
         help="calls also timed straight from the cases table (default: all)",
     )
+    parser.add_argument(
+        "--periods",
+        default=",".join(PERIODS),
+        help=f"comma-separated periods to time (default: all of {', '.join(PERIODS)})",
+    )
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument(
         "--until", default="2026-11-21", help="demo end date (fixed so builds are reused)"
@@ -245,10 +265,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if unknown := set(args.periods.split(",")) - set(PERIODS):
+        parser.error(f"unknown period(s) {', '.join(sorted(unknown))}; known: {', '.join(PERIODS)}")
 
     if args.worker:  # measuring subprocess: one database
         calls = tuple(args.straight_calls.split(","))
-        print(json.dumps(measure(args.worker, args.repeat, args.straight_repeat, calls)))
+        periods = tuple(args.periods.split(","))
+        print(json.dumps(measure(args.worker, args.repeat, args.straight_repeat, calls, periods)))
         return 0
 
     until = datetime.combine(date.fromisoformat(args.until), datetime.max.time()).replace(
@@ -277,6 +300,8 @@ def main(argv: list[str] | None = None) -> int:
                     str(args.straight_repeat),
                     "--straight-calls",
                     args.straight_calls,
+                    "--periods",
+                    args.periods,
                 ],
                 cwd=ROOT,
                 check=True,
