@@ -98,14 +98,12 @@ _BUILD = Table(
 )
 # Grain of the grid rows' year buckets in the build table (never copied to rollup_cohort).
 GRID_STAGING = "g"
-_STORAGE_ORDER = (
-    "dim",
-    "grain",
-    "region_level",
-    "kind",
-    "region_code",
-    "period_start",
-    "close_month",
+# rollup_cohort is stored in the order its lookup index reads it (models.RollupCohort).
+_STORAGE_ORDER = tuple(
+    column.name
+    for index in RollupCohort.__table__.indexes
+    if index.name == "ix_rollup_cohort_lookup"
+    for column in index.columns
 )
 
 
