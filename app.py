@@ -107,5 +107,20 @@ def check_database(_n, search):
     return (None if ok else create_db_banner(lang)), {"ok": ok}
 
 
+def set_up_before_serving() -> None:
+    """Run Dash's once-per-process setup now, not on the worker's first request.
+
+    Dash does it in a before-request hook (registering every script it may serve,
+    the pages' routes) and marks it done before doing it: in a gunicorn worker with
+    threads, the requests that arrive while the first one is still setting up are
+    served half set up, and a browser's parallel script requests then got a 500
+    ("the path requested is not valid") and a blank page. Run here, at import, it is
+    done before the worker takes any request (tests/integration/test_gunicorn_workers.py)."""
+    with server.test_request_context(ASSETS_PREFIX):
+        server.preprocess_request()
+
+
+set_up_before_serving()
+
 if __name__ == "__main__":
     app.run(debug=False)

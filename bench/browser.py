@@ -243,7 +243,9 @@ class AppServer:
         self.log_path = log_path
         self.process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 60.0) -> None:
+    def start(self, timeout: float = 60.0, probe_path: str | None = "/") -> None:
+        """Start gunicorn and wait until it answers `probe_path` (None: until its port
+        accepts connections, without sending a request that a worker would take)."""
         command = [
             sys.executable,
             "-m",
@@ -275,8 +277,13 @@ class AppServer:
                 raise RuntimeError(
                     f"gunicorn exited ({self.process.returncode}):\n{self.log_tail()}"
                 )
+            if probe_path is None:
+                with suppress(OSError), socket.create_connection(("127.0.0.1", self.port), 1):
+                    return
+                time.sleep(0.05)
+                continue
             try:
-                with urllib.request.urlopen(self.base_url + "/", timeout=5) as response:
+                with urllib.request.urlopen(self.base_url + probe_path, timeout=5) as response:
                     if response.status == 200:
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
