@@ -87,4 +87,3 @@ def test_fresh_workers_serve_every_script_to_parallel_first_requests(
         server.stop()
     failed = [(url, status) for url, status in zip(urls, statuses, strict=True) if status != 200]
     assert not failed, f"{len(failed)} of {len(urls)} failed: {failed[:3]}\n{server.log_tail()}"
-
