@@ -250,20 +250,6 @@
         return out;
     };
 
-    /* HTML made on the server (the KPI tiles, components/kpi.py; the ranking table,
-       components/tables.py) arrives in a dcc.Store and is put into its host element
-       (the callback's output) here, outside React: one component instead of hundreds.
-       The server escapes every value it writes into it. */
-    window.dash_clientside.govdash.showHtml = function (markup) {
-        var ctx = window.dash_clientside.callback_context;
-        var out = ctx && ctx.outputs_list;
-        var host = out && document.getElementById(Array.isArray(out) ? out[0].id : out.id);
-        if (host) {
-            host.innerHTML = typeof markup === "string" ? markup : "";
-        }
-        return window.dash_clientside.no_update;
-    };
-
     /* A click on a column header sorts the rows by that column's data-<column>
        values ("" = none, always last); a second click reverses the order. */
     function sortRanking(button) {

@@ -10,9 +10,8 @@ from collections.abc import Mapping
 from html import escape
 from typing import Any
 
-from dash import ClientsideFunction, Input, Output, clientside_callback, dcc, html
-
 from .formatting import change_tone, format_change, format_value
+from .html_block import HtmlBlock
 from .i18n import t
 
 TILE_KEYS = (
@@ -36,8 +35,7 @@ def value_id(key: str) -> str:
     return f"kpi-{key}-value"
 
 
-KPI_DATA_ID = "kpi-data"  # dcc.Store: the tiles' HTML
-KPI_HOST_ID = "kpi-host"  # where assets/govdash.js puts it
+KPI_TILES_ID = "kpi-tiles"  # the HtmlBlock of the tiles (its `markup` is their HTML)
 
 
 def _change_html(key: str, label_key: str, change: Mapping[str, Any] | None, lang: str) -> str:
@@ -123,15 +121,13 @@ def kpi_row_html(
     )
 
 
-def create_kpi_tiles(tiles_html: str, class_name: str = "gd-kpi-row") -> html.Div:
+def create_kpi_tiles(tiles_html: str, class_name: str = "gd-kpi-row") -> HtmlBlock:
     """A row of tiles given as HTML (kpi_tile_html, kpi_row_html).
 
     HTML rather than Dash components: nine tiles are about a hundred components, and
     the Dash renderer walks every component of a page at each update; as one string
-    put into the page by assets/govdash.js they cost the renderer nothing."""
-    return html.Div(
-        [dcc.Store(id=KPI_DATA_ID, data=tiles_html), html.Div(id=KPI_HOST_ID, className=class_name)]
-    )
+    (components/html_block.py) they cost the renderer nothing."""
+    return HtmlBlock(id=KPI_TILES_ID, markup=tiles_html, className=class_name)
 
 
 def create_kpi_row(
@@ -143,17 +139,10 @@ def create_kpi_row(
     lang: str = "zh",
     keys: tuple[str, ...] = TILE_KEYS,
     as_of: str | None = None,
-) -> html.Div:
+) -> HtmlBlock:
     """The row of tiles (see kpi_row_html)."""
     return create_kpi_tiles(
         kpi_row_html(
             figures, changes, statuses=statuses, hrefs=hrefs, lang=lang, keys=keys, as_of=as_of
         )
     )
-
-
-clientside_callback(
-    ClientsideFunction(namespace="govdash", function_name="showHtml"),
-    Output(KPI_HOST_ID, "role"),
-    Input(KPI_DATA_ID, "data"),
-)

@@ -8,9 +8,10 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
-from dash import ClientsideFunction, Input, Output, clientside_callback, dcc, html
+from dash import html
 
 from .formatting import DASH, format_count, format_rate
+from .html_block import HtmlBlock
 from .i18n import t
 
 RATE_COLUMNS = ("closure_rate", "resolution_rate", "on_time_rate", "satisfaction_rate")
@@ -70,8 +71,7 @@ def locale_text(lang: str) -> dict[str, str]:
     }
 
 
-RANKING_DATA_ID = "ranking-table-data"  # dcc.Store: the table's HTML
-RANKING_HOST_ID = "ranking-table-host"  # where assets/govdash.js puts it
+RANKING_TABLE_HTML_ID = "ranking-table-html"  # the HtmlBlock of the table (`markup`)
 # (column, how its cells are written); the table is sorted by rank as it arrives.
 RANKING_COLUMNS: tuple[tuple[str, str], ...] = (
     ("rank", "count"),
@@ -160,26 +160,16 @@ def create_ranking_table(
 ) -> html.Div:
     """The ranking table (ranking_table_html), sortable by any column, in the browser.
 
-    Written as one HTML string that assets/govdash.js puts into the page, not as Dash
-    components: a table of a few dozen children is several hundred components, and
-    the Dash renderer walks every component of the page at each update: with the table
+    Written as one HTML string (components/html_block.py), not as Dash components:
+    a table of a few dozen children is several hundred components, and the Dash
+    renderer walks every component of the page at each update: with the table
     as components, a filter change spent about 0.3 s of the browser's time on it.
     Plain HTML rather than dash-ag-grid, whose script (0.6 MB gzipped) a region page
     then never loads; a few dozen rows need no virtual scrolling."""
     return html.Div(
-        [
-            dcc.Store(
-                id=RANKING_DATA_ID,
-                data=ranking_table_html(rows, hrefs, lang=lang, table_id=table_id),
-            ),
-            html.Div(id=RANKING_HOST_ID),
-        ],
+        HtmlBlock(
+            id=RANKING_TABLE_HTML_ID,
+            markup=ranking_table_html(rows, hrefs, lang=lang, table_id=table_id),
+        ),
         className="gd-ranking-table" + (" gd-ranking-scroll" if len(rows) > 25 else ""),
     )
-
-
-clientside_callback(
-    ClientsideFunction(namespace="govdash", function_name="showHtml"),
-    Output(RANKING_HOST_ID, "role"),
-    Input(RANKING_DATA_ID, "data"),
-)

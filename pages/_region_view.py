@@ -63,10 +63,10 @@ from components.formatting import period_label
 from components.geo import load_geojson, polygon_codes
 from components.graph import create_chart_card
 from components.i18n import t
-from components.kpi import KPI_DATA_ID, create_kpi_tiles, kpi_row_html
+from components.kpi import KPI_TILES_ID, create_kpi_tiles, kpi_row_html
 from components.shell import current_region
 from components.states import create_db_error, create_error, create_no_data
-from components.tables import RANKING_DATA_ID, create_ranking_table, ranking_table_html
+from components.tables import RANKING_TABLE_HTML_ID, create_ranking_table, ranking_table_html
 from components.url_state import Filters
 from govdash import data
 from pages._common import (
@@ -421,7 +421,7 @@ def render_region(
             color="#1f5fa8",
             delay_show=350,
             overlay_style={"visibility": "visible", "opacity": 0.55},
-            target_components={KPI_DATA_ID: "data"},
+            target_components={KPI_TILES_ID: "markup"},
             parent_className="gd-loading",
         ),
     ]
@@ -576,7 +576,7 @@ COMMON_OUTPUTS = (
     Output(PAGE_META_ID, "children"),
     Output(PAGE_CRUMBS_ID, "children"),
     Output(NOTICE_ID, "children"),
-    Output(KPI_DATA_ID, "data"),
+    Output(KPI_TILES_ID, "markup"),
     *(Output(graph_id, "figure") for graph_id in REGION_FIGURES),
     Output(CENTERS_ID, "style"),
     *(Output(component, prop, allow_duplicate=True) for component, prop in FILTER_CONTROLS),
@@ -585,7 +585,7 @@ COMMON_OUTPUTS = (
 CHILDREN_OUTPUTS = (
     Output(CHILDREN_ID, "figure"),
     Output(RANK_BAR_ID, "figure"),
-    Output(RANKING_DATA_ID, "data"),
+    Output(RANKING_TABLE_HTML_ID, "markup"),
 )
 GRID_OUTPUTS = (Output(GRID_LINK_ID, "href"),)
 

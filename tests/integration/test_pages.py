@@ -139,15 +139,15 @@ def all_text(tree) -> str:
     """Every text of a page: its components' and that of the HTML it carries (tiles,
     ranking table), unescaped."""
     parts = [c.children for c in walk(tree) if isinstance(getattr(c, "children", None), str)]
-    for store in walk(tree):
-        if getattr(store, "id", None) in ("kpi-data", "ranking-table-data"):
-            parts.extend(html_text(t) for t in re.findall(r">([^<]+)<", store.data or ""))
+    for block in walk(tree):
+        if getattr(block, "id", None) in ("kpi-tiles", "ranking-table-html"):
+            parts.extend(html_text(t) for t in re.findall(r">([^<]+)<", block.markup or ""))
     return " ".join(parts)
 
 
 def tile_values(tiles) -> dict[str, str]:
     """The tiles' values as shown: from a page's tree (its tiles' HTML) or the HTML."""
-    markup = tiles if isinstance(tiles, str) else by_id(tiles)["kpi-data"].data
+    markup = tiles if isinstance(tiles, str) else by_id(tiles)["kpi-tiles"].markup
     found = dict(re.findall(r'id="(kpi-[a-z_]+-value)"[^>]*>([^<]*)<', markup))
     return {key: html_text(found[value_id(key)]) for key in TILE_KEYS if value_id(key) in found}
 
@@ -221,7 +221,7 @@ def test_thematic_page_tiles_equal_kpis(app_module, engine, module, kind):
 
 def test_tiles_link_to_the_cases_behind_them(app_module, codes):
     tree = page_layout(app_module, "region")(code=codes["district"], **Y2024)
-    markup = by_id(tree)["kpi-data"].data
+    markup = by_id(tree)["kpi-tiles"].markup
     hrefs = dict(re.findall(r'<a id="kpi-([a-z_]+)"[^>]* href="([^"]+)" data-gd-nav', markup))
     links = {key: html_text(hrefs[key]) for key in ("accepted", "closure_rate", "overdue_open")}
     for key, status in (
@@ -250,14 +250,14 @@ def test_region_page_renders_at_every_level(app_module, codes, level):
         assert link.startswith("/cases?") and f"region={codes['grid']}" in link
         assert "region-rank-bar" not in ids
     else:
-        assert {"region-rank-bar", "region-children", "ranking-table-data"} <= set(ids)
+        assert {"region-rank-bar", "region-children", "ranking-table-html"} <= set(ids)
     if level == "city":
         fig = go.Figure(ids["region-children"].figure)  # validates the figure dict
         assert fig.data[0].type == "choropleth"
         assert fig.layout.geo.visible is False
         ranked = {
             href.split("?")[0]
-            for href in re.findall(r'<a href="([^"]+)"', ids["ranking-table-data"].data)
+            for href in re.findall(r'<a href="([^"]+)"', ids["ranking-table-html"].markup)
         }
         assert "/region/150271" in ranked  # the high-tech zone has no polygon but is ranked
     elif level != "grid":
@@ -587,7 +587,7 @@ def test_update_callbacks_give_what_a_full_render_shows(app_module, codes, level
     else:
         children, bar, table = extra
         assert [children, bar] == _outputs(full, ["region-children", "region-rank-bar"])
-        assert table == ids["ranking-table-data"].data
+        assert table == ids["ranking-table-html"].markup
 
 
 def test_update_callbacks_leave_another_page_alone(app_module, codes):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from html.parser import HTMLParser
+from pathlib import Path
 
 import plotly.graph_objects as go
 import pytest
@@ -31,10 +32,10 @@ from components.formatting import (
 )
 from components.geo import geojson_path, load_geojson, polygon_codes
 from components.graph import SVG_BUTTON, create_chart_card, graph_config, safe_filename
+from components.html_block import HtmlBlock
 from components.i18n import TEXT, t
 from components.kpi import (
-    KPI_DATA_ID,
-    KPI_HOST_ID,
+    KPI_TILES_ID,
     TILE_KEYS,
     create_kpi_row,
     kpi_tile_html,
@@ -43,8 +44,7 @@ from components.kpi import (
 from components.shell import create_navbar, current_region, nav_links
 from components.tables import (
     RANKING_COLUMNS,
-    RANKING_DATA_ID,
-    RANKING_HOST_ID,
+    RANKING_TABLE_HTML_ID,
     create_ranking_table,
     ranking_rows,
     ranking_table_html,
@@ -225,12 +225,26 @@ class _Markup(HTMLParser):
 
 
 def _tiles(row) -> _Markup:
-    return _Markup(find(row, KPI_DATA_ID).data)
+    return _Markup(find(row, KPI_TILES_ID).markup)
+
+
+def test_html_block_is_a_dash_component_of_the_apps_own_namespace():
+    block = HtmlBlock(id="x", markup="<b>1 &lt; 2</b>", className="c")
+    assert block.to_plotly_json() == {
+        "type": "HtmlBlock",
+        "namespace": "govdash_components",
+        "props": {"id": "x", "markup": "<b>1 &lt; 2</b>", "className": "c"},
+    }
+    with pytest.raises(TypeError):
+        HtmlBlock(id="x", children="no children")
+    # Its browser half, which Dash's renderer looks up as window[namespace][type].
+    script = (Path(__file__).resolve().parents[2] / "assets" / "govdash-components.js").read_text()
+    assert "window.govdash_components" in script and "HtmlBlock: HtmlBlock" in script
 
 
 def test_kpi_row_has_the_nine_tiles_with_formatted_values():
     row = create_kpi_row(FIGURES, CHANGES, lang="zh")
-    assert find(row, KPI_HOST_ID).className == "gd-kpi-row"
+    assert find(row, KPI_TILES_ID).className == "gd-kpi-row"
     assert TILE_KEYS == (
         "accepted",
         "closure_rate",
@@ -614,8 +628,8 @@ class _Table(HTMLParser):
 
 
 def _table_html(table) -> str:
-    """The HTML the table component carries (its dcc.Store)."""
-    return find(table, RANKING_DATA_ID).data
+    """The HTML the table component carries (its HtmlBlock)."""
+    return find(table, RANKING_TABLE_HTML_ID).markup
 
 
 def test_ranking_table_names_are_links_to_the_region_pages():
@@ -625,7 +639,6 @@ def test_ranking_table_names_are_links_to_the_region_pages():
     ]
     hrefs = {r["key"]: f"/region/{r['key']}?period=this_year" for r in CHILDREN}
     table = create_ranking_table(rows, hrefs, lang="zh")
-    assert find(table, RANKING_HOST_ID) is not None
     parsed = _Table(_table_html(table))
     assert len(parsed.rows) == len(CHILDREN)
     links = [cell for row in parsed.rows for cell in row["cells"] if cell["href"]]
