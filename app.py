@@ -11,11 +11,13 @@ import importlib.util
 from pathlib import Path
 
 import dash
+import orjson
 from dash import Input, Output, State
-from flask import request
+from flask import abort, request
 
 from components.eager_chunks import load_dcc_chunks_eagerly
 from components.filters import URL_ID, params_from_search
+from components.geo import GEOJSON_ROUTE, load_geojson
 from components.i18n import normalize_lang
 from components.lazy_grid import install_lazy_ag_grid
 from components.shell import (
@@ -80,6 +82,20 @@ def cache_fingerprinted_assets(response):
         and request.path.startswith(ASSETS_PREFIX)
     ):
         response.cache_control.no_cache = None
+        response.cache_control.public = True
+        response.cache_control.max_age = 31536000
+    return response
+
+
+@server.route(f"{app.config.routes_pathname_prefix}{GEOJSON_ROUTE}/<code>.json")
+def serve_geojson(code: str):
+    """The polygons of a region's children (components/geo.py), which the map fetches
+    by URL; `?v=` is the file's mtime, so the reply may be kept for a year."""
+    geojson = load_geojson(code) if code.isdigit() else None
+    if geojson is None:
+        abort(404)
+    response = server.response_class(orjson.dumps(geojson), mimetype="application/json")
+    if request.args.get("v"):
         response.cache_control.public = True
         response.cache_control.max_age = 31536000
     return response

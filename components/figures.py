@@ -311,6 +311,7 @@ def create_region_map(
     rows: Rows,
     geojson: Mapping[str, Any],
     *,
+    geojson_url: str | None = None,
     lang: str = "zh",
     title: str = "",
     value_key: str = "accepted",
@@ -318,9 +319,11 @@ def create_region_map(
 ) -> Figure:
     """A choropleth of the children that have a polygon (feature `properties.adcode`):
     plotly's geo `choropleth`, drawn as SVG with no base map (geo.visible off) and
-    fitted to the polygons, so nothing is fetched and it exports as vector graphics.
-    `locations` are the codes, so a click drills down. Children without a polygon
-    are left to the ranking."""
+    fitted to the polygons, so nothing is fetched from outside the app and it exports
+    as vector graphics. `locations` are the codes, so a click drills down. Children
+    without a polygon are left to the ranking. With `geojson_url` (the app's own URL
+    of the same polygons, components/geo.py) the figure carries that URL instead of
+    the polygons; an export outside a browser (kaleido) needs them inside."""
     codes = {str(f.get("properties", {}).get("adcode")) for f in geojson.get("features", [])}
     mapped = [r for r in rows if str(r["key"]) in codes]
     if not mapped or _all_zero(r.get(value_key) for r in rows):
@@ -328,7 +331,7 @@ def create_region_map(
     label = t(f"metric.{value_key}", lang)
     trace = {
         "type": "choropleth",
-        "geojson": geojson,
+        "geojson": geojson_url or geojson,
         "featureidkey": "properties.adcode",
         "locationmode": "geojson-id",
         "locations": [str(r["key"]) for r in mapped],

@@ -9,6 +9,12 @@ Lookup order for the children of region CODE:
 Without a file the page draws a treemap of the children instead. Files are read
 once per process; coordinates are rounded to 4 decimals and points closer than
 TOLERANCE dropped, to keep pages light.
+
+The region page's map takes its polygons by URL (`geojson_url`, served by app.py
+from `load_geojson`), not inside the figure: plotly.js fetches them once per page
+load and keeps them, so a filter change no longer sends, encodes and parses the
+same ~95 KB of coordinates again. The URL carries the file's mtime, so the browser
+may keep it for a year.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from typing import Any
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
 GEO_DIR = ASSETS_DIR / "geo"
+GEOJSON_ROUTE = "_govdash/geo"  # app.py serves <route>/<CODE>.json (load_geojson)
 BUNDLED = {"150200": ASSETS_DIR / "baotou_districts.geojson"}
 # Points closer than this (degrees, about 200 m) are dropped: far below a pixel of a
 # city-wide map, and it keeps the page light.
@@ -98,6 +105,17 @@ def load_geojson(parent_code: str, geo_dir: Path | None = None) -> dict[str, Any
     if path is None:
         return None
     return _load(str(path), path.stat().st_mtime)
+
+
+def geojson_url(parent_code: str, geo_dir: Path | None = None) -> str | None:
+    """The URL the browser fetches the polygons of `parent_code`'s children from
+    (app.py's route; `?v=` changes with the file), or None when there is no file."""
+    from .filters import relative_path  # (filters imports nothing from here)
+
+    path = geojson_path(parent_code, geo_dir)
+    if path is None:
+        return None
+    return relative_path(f"/{GEOJSON_ROUTE}/{parent_code}.json") + f"?v={int(path.stat().st_mtime)}"
 
 
 def polygon_codes(geojson: dict[str, Any] | None) -> set[str]:

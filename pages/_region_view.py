@@ -60,7 +60,7 @@ from components.filters import (
     strip_relative_path,
 )
 from components.formatting import period_label
-from components.geo import load_geojson, polygon_codes
+from components.geo import geojson_url, load_geojson, polygon_codes
 from components.graph import create_chart_card
 from components.i18n import t
 from components.kpi import KPI_TILES_ID, create_kpi_tiles, kpi_row_html
@@ -285,6 +285,7 @@ def _children_view(
         children_fig = create_region_map(
             rows,
             geojson,
+            geojson_url=geojson_url(code),
             lang=lang,
             title=chart_title(f"{label} · {t('metric.accepted', lang)}", scope.name, period),
         )

@@ -34,6 +34,7 @@ from dash._utils import AttributeDict
 from sqlalchemy import select, text
 
 from components.formatting import format_value
+from components.geo import load_geojson
 from components.kpi import TILE_KEYS, value_id
 from data_access.engine import make_engine
 from data_access.metrics import kpis
@@ -262,6 +263,23 @@ def test_region_page_renders_at_every_level(app_module, codes, level):
         assert "/region/150271" in ranked  # the high-tech zone has no polygon but is ranked
     elif level != "grid":
         assert go.Figure(ids["region-children"].figure).data[0].type == "treemap"
+
+
+def test_the_city_map_fetches_its_polygons_from_the_app(app_module, codes):
+    """The map's figure names the polygons by URL (components/geo.py); the app serves
+    them there, the same as load_geojson, cacheable for a year; other codes are 404."""
+    tree = page_layout(app_module, "region")(code=codes["city"], **Y2024)
+    (trace,) = by_id(tree)["region-children"].figure["data"]
+    url = trace["geojson"]
+    assert isinstance(url, str) and url.startswith("/_govdash/geo/150200.json?v=")
+    client = app_module.server.test_client()
+    reply = client.get(url)
+    assert reply.status_code == 200 and reply.mimetype == "application/json"
+    assert reply.cache_control.max_age == 31536000
+    assert json.loads(reply.data) == load_geojson("150200")
+    assert set(trace["locations"]) <= {f["properties"]["adcode"] for f in reply.json["features"]}
+    for missing in ("150203", "nope", "150200x"):
+        assert client.get(f"/_govdash/geo/{missing}.json").status_code == 404
 
 
 def test_breadcrumb_climbs_back_up(app_module, codes):

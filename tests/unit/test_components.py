@@ -473,6 +473,10 @@ def test_city_map_is_an_offline_choropleth_of_the_districts():
     assert geo.visible is False and geo.fitbounds == "locations"  # no base map
     layout = json.dumps(fig.to_plotly_json()["layout"])
     assert "mapbox" not in layout and '"map"' not in layout
+    # In the page, the same map names its polygons by the app's URL instead.
+    by_url = F.create_region_map(CHILDREN, geojson, geojson_url="/_govdash/geo/150200.json?v=1")
+    assert by_url["data"][0]["geojson"] == "/_govdash/geo/150200.json?v=1"
+    assert go.Figure(by_url).data[0].locations == trace.locations
 
 
 def test_margins_fit_the_labels():
