@@ -106,6 +106,13 @@ def _names_margin(names: Iterable[str], extra: int = 16) -> int:
     return max((text_width(name) for name in names), default=0) + extra
 
 
+def _tick_overhang(label: str, least: int = 16) -> int:
+    """Right margin for a value axis whose last tick label (about `label`) is centred
+    on the plot's right edge: half of it sticks out, plus plotly's padding. Without it
+    automargin pushes the margin out after drawing, and every redraw is drawn twice."""
+    return max(least, math.ceil(text_width(label) / 2) + 16)
+
+
 # ----------------------------------------------------------------- trend
 def create_trend_figure(
     rows: Rows,
@@ -192,7 +199,7 @@ def create_trend_figure(
         yaxis=yaxis,
         margin={
             "l": text_width(f"{top:,}") + 18,
-            "r": 48 if rate_key else 16,
+            "r": 64 if rate_key else 16,
             "t": 72,
             "b": 66 if slanted else 36,
         },
@@ -254,7 +261,12 @@ def create_ranking_bar(
             "range": [0, top * 1.12],
         },
         yaxis={"title": {"text": None}, "automargin": True, "type": "category"},
-        margin={"l": _names_margin(names), "r": 16, "t": 72, "b": 52},
+        margin={
+            "l": _names_margin(names),
+            "r": _tick_overhang(f"{top * 1.12:,.0f}{'%' if is_rate(metric) else ''}"),
+            "t": 72,
+            "b": 52,
+        },
     )
 
 
@@ -363,8 +375,16 @@ def create_region_map(
             "projection": {"type": "mercator"},
             "bgcolor": "rgba(0,0,0,0)",
         },
-        margin={"l": 0, "r": 0, "t": 64, "b": 0},
+        # Room for the colour bar (its ticks and title), which would otherwise push the
+        # right margin out after drawing, on every redraw.
+        margin={"l": 0, "r": _colorbar_width(max(trace["z"]), label), "t": 64, "b": 0},
     )
+
+
+def _colorbar_width(top: float, title: str) -> int:
+    """About how wide plotly draws a vertical colour bar of thickness 12 whose largest
+    tick is about `top`, titled `title` on top: bar, padding, tick labels."""
+    return 12 + 30 + max(text_width(f"{top:,.0f}"), text_width(title) - 12) + 10
 
 
 # ----------------------------------------------------------------- warning levels, sources
@@ -452,7 +472,12 @@ def create_share_bar(
         showlegend=False,
         xaxis={"title": {"text": t("fig.cases", lang)}, "tickformat": ",d"},
         yaxis={"title": {"text": None}, "type": "category"},
-        margin={"l": _names_margin(labels), "r": 16, "t": 72, "b": 52},
+        margin={
+            "l": _names_margin(labels),
+            "r": _tick_overhang(f"{max(values):,}"),
+            "t": 72,
+            "b": 52,
+        },
     )
 
 
@@ -497,7 +522,7 @@ def create_containment_figure(
         showlegend=False,
         xaxis={"range": [0, 100], "ticksuffix": "%", "title": {"text": None}},
         yaxis={"title": {"text": None}, "autorange": "reversed"},
-        margin={"l": _names_margin(labels), "r": 16, "t": 72, "b": 36},
+        margin={"l": _names_margin(labels), "r": _tick_overhang("100%"), "t": 72, "b": 36},
     )
 
 
@@ -559,7 +584,12 @@ def create_center_load_bar(
         barmode="stack",
         xaxis={"title": {"text": t("fig.cases", lang)}, "tickformat": ",d"},
         yaxis={"title": {"text": None}, "type": "category", "automargin": True},
-        margin={"l": _names_margin(names), "r": 40, "t": 72, "b": 52},
+        margin={
+            "l": _names_margin(names),
+            "r": max(40, _tick_overhang(f"{max(c['open'] for c in usable):,}")),
+            "t": 72,
+            "b": 52,
+        },
     )
 
 
@@ -613,7 +643,12 @@ def create_unit_rate_bar(
             "range": [0, top_value * 1.15],
         },
         yaxis={"title": {"text": None}, "type": "category", "automargin": True},
-        margin={"l": _names_margin(names), "r": 16, "t": 72, "b": 52},
+        margin={
+            "l": _names_margin(names),
+            "r": _tick_overhang(f"{top_value * 1.15:,.0f}{'%' if rate else ''}"),
+            "t": 72,
+            "b": 52,
+        },
     )
 
 

@@ -145,3 +145,32 @@ def test_a_filter_change_redraws_the_page_in_place(
     assert "自定义" in dash_duo.find_element("#filter-period").text
     engine.dispose()
     assert dash_duo.get_logs() == []
+
+
+# Each chart's margins as plotly drew them (after automargin) against those the figure
+# asked for. A chart whose labels, colour bar or last tick need more room than its
+# figure gives is drawn twice on every redraw (components/figures.py sets margins
+# from the labels so that this does not happen).
+PUSHED_MARGINS = """
+var out = [];
+document.querySelectorAll('.gd-page .js-plotly-plot').forEach(function (gd) {
+    var asked = gd.layout.margin || {}, size = gd._fullLayout._size;
+    if (asked.l === undefined || !gd.data.length) { return; }  // an empty chart
+    var drawn = [size.l, size.r, size.t, size.b], wanted = [asked.l, asked.r, asked.t, asked.b];
+    if (drawn.join() !== wanted.join()) {
+        out.push([gd.parentElement.id, wanted, drawn]);
+    }
+});
+return out;
+"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_chart_is_drawn_twice_for_its_margins(dash_duo, dashboard_app, free_port, lang):
+    base = start(dash_duo, dashboard_app, free_port, height=1400)
+    for code in ("150200", "150203", "150203001", "150203001015", "150203001015001"):
+        dash_duo.driver.get(f"{base}/region/{code}?from=2024-01-01&to=2024-12-31&lang={lang}")
+        wait(dash_duo, lambda d, c=code: d.find_elements(By.CSS_SELECTOR, f"[data-region='{c}']"))
+        drawn(dash_duo)
+        assert dash_duo.driver.execute_script(PUSHED_MARGINS) == [], code
+    assert dash_duo.get_logs() == []
