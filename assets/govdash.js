@@ -159,6 +159,30 @@
         return href === null ? window.dash_clientside.no_update : href;
     };
 
+    /* The filter bar's URL (its dcc.Location's href) into the update trigger of the
+       region page shown (pages/_region_view.py; none on other pages: `outputs_list` is
+       empty there). A filter change sets the href to a path ("/region/..?.."), and the
+       Location sets it again to the whole address right after: the same URL, which is
+       relayed only once. */
+    var relayed = null;
+    window.dash_clientside.govdash.relayUrl = function (href) {
+        var noUpdate = window.dash_clientside.no_update;
+        var ctx = window.dash_clientside.callback_context;
+        var outputs = (ctx && ctx.outputs_list) || [];
+        var url;
+        try {
+            url = new URL(href, window.location.origin);
+        } catch (err) {
+            return outputs.map(function () { return noUpdate; });
+        }
+        var key = url.pathname + url.search;
+        if (!outputs.length || key === relayed) {
+            return outputs.map(function () { return noUpdate; });
+        }
+        relayed = key;
+        return outputs.map(function () { return key; });
+    };
+
     /* The navigation bar's links for a URL (components/shell.py nav_links, the same
        links: tests/e2e/test_filter_bar_browser.py compares the two): each page keeps
        the shared filters, the thematic pages and the case list the region, the region

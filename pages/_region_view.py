@@ -12,9 +12,12 @@ asked for, see `same_view`), and three callbacks update what depends on the filt
 the header line, tiles, charts and the ranking table, in one request per filter
 change, so each chart is redrawn with `Plotly.react`. There is one update callback per
 page shape (with children: `update_region`; a grid: `update_grid`; neither:
-`update_plain`), each triggered by a dcc.Location that only a page of its shape has,
-so its outputs are always there. The page looks the same either way: `build_view`
-makes the parts for both.
+`update_plain`), each triggered by a store that only a page of its shape has, so its
+outputs are always there. The filter bar's URL (its dcc.Location's href: a filter
+change, browser back/forward) reaches that store through one clientside callback
+(`govdash.relayUrl`), in the same pass of the Dash renderer as the filter change:
+the update's request leaves without waiting for the URL to go round the other
+Locations. The page looks the same either way: `build_view` makes the parts for both.
 """
 
 from __future__ import annotations
@@ -22,11 +25,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import (
+    ClientsideFunction,
+    Input,
+    Output,
+    State,
+    callback,
+    clientside_callback,
+    dcc,
+    html,
+    no_update,
+)
 from dash.exceptions import PreventUpdate
 
 from components.figures import (
@@ -47,6 +60,7 @@ from components.filters import (
     CUSTOM,
     DATES_ID,
     FILTER_SHOWN_ID,
+    FILTER_URL_ID,
     KIND_ID,
     LEVEL_ID,
     PAGE_URL_ID,
@@ -87,11 +101,13 @@ from pages._common import (
 
 PAGE_ID = "region-page"
 STATE_ID = "region-state"  # {"path", "code", "lang"} of the page shown
-# The dcc.Location that triggers a page's in-place update, one per page shape (the
-# update's outputs differ: a region with children, a grid, a region without any).
-REGION_URL_ID = "region-url"  # update_region: with the children's charts and table
-GRID_URL_ID = "region-grid-url"  # update_grid: with the grid's case link
-PLAIN_URL_ID = "region-plain-url"  # update_plain: neither
+# The store that triggers a page's in-place update with the new URL, one per page
+# shape (the update's outputs differ: a region with children, a grid, a region
+# without any); govdash.relayUrl writes the filter bar's href into whichever is there.
+UPDATE_TRIGGER = "region-update"
+REGION_URL_ID = {"type": UPDATE_TRIGGER, "shape": "children"}  # update_region
+GRID_URL_ID = {"type": UPDATE_TRIGGER, "shape": "grid"}  # update_grid: with the case link
+PLAIN_URL_ID = {"type": UPDATE_TRIGGER, "shape": "plain"}  # update_plain: neither
 NOTICE_ID = "region-notice"
 TILES_ID = "region-tiles"
 TABLE_ID = "region-table"
@@ -346,27 +362,15 @@ def same_view(
     )
 
 
-def _trigger(location_id: str, url: tuple[str, str] | None) -> dcc.Location:
-    """The dcc.Location that triggers an update callback on a URL change. Given the
-    URL as the browser has it (pathname, search), it mounts without changing a prop
-    (a Location without them sets them from the address bar as it mounts, which
-    would run its update callback once right after every page view)."""
-    if url is None:
-        return dcc.Location(id=location_id, refresh=False)
-    return dcc.Location(id=location_id, refresh=False, pathname=url[0], search=url[1])
-
-
 def render_region(
     code: str | None,
     params: dict[str, Any],
     *,
     cockpit: bool = False,
     path: str | None = None,
-    url: tuple[str, str] | None = None,
 ):
     """The whole page (`path`: where it is shown, default '/' for the cockpit and
-    '/region/<code>' otherwise; `url`: the browser's (pathname, search), from the
-    router)."""
+    '/region/<code>' otherwise)."""
     filters = page_filters(params)
     lang = filters.lang
     code = code or filters.region or data.top_region()
@@ -411,7 +415,7 @@ def render_region(
         trigger = PLAIN_URL_ID
     body: list[Any] = [
         create_page_location(),
-        _trigger(trigger, url),
+        dcc.Store(id=trigger),
         dcc.Store(id=STATE_ID, data={"path": path, "code": code, "lang": lang}),
         page_header(title, filters, view.breadcrumb, view.meta),
         # A spinner over the figures while a filter change is computed, if that takes
@@ -521,13 +525,14 @@ def _grid_cases_card(view: RegionView) -> dbc.Card:
 
 
 # ------------------------------------------------------------------ in-place updates
-def _filters_for(pathname: str | None, search: str | None, state: dict[str, Any] | None) -> Filters:
+def _filters_for(href: str | None, state: dict[str, Any] | None) -> Filters:
     """The new URL's filters, if it is still this page's (same path, region and
     language; else the router renders another page and this one stays as it is)."""
-    if not state or not pathname:
+    if not state or not href:
         raise PreventUpdate
-    path = "/" + (strip_relative_path(pathname) or "")
-    params = dict(parse_qsl((search or "").lstrip("?")))
+    url = urlsplit(href)
+    path = "/" + (strip_relative_path(url.path) or "")
+    params = dict(parse_qsl(url.query))
     filters = page_filters(params)
     if path != state.get("path") or filters.lang != state.get("lang"):
         raise PreventUpdate
@@ -592,8 +597,7 @@ GRID_OUTPUTS = (Output(GRID_LINK_ID, "href"),)
 
 
 def _update(
-    search: str | None,
-    pathname: str | None,
+    href: str | None,
     state: dict[str, Any] | None,
     shown_controls: tuple,
     shape: str,
@@ -603,7 +607,7 @@ def _update(
     where they differ from the URL (browser back/forward, a preset's dates), so that
     it shows the URL's filters (the bar then finds the URL unchanged). One request:
     the region's data calls run side by side (build_view)."""
-    filters = _filters_for(pathname, search, state)
+    filters = _filters_for(href, state)
     assert state is not None
     controls = [
         no_update if str(shown or "")[:10] == wanted else wanted
@@ -648,31 +652,39 @@ def _update(
     return common
 
 
-def _states(trigger: str) -> tuple:
+def _states(trigger: dict[str, str]) -> tuple:
     return (
-        Input(trigger, "search"),
-        State(trigger, "pathname"),
+        Input(trigger, "data"),
         State(STATE_ID, "data"),
         *(State(component, prop) for component, prop in FILTER_CONTROLS),
     )
 
 
 @callback(*COMMON_OUTPUTS, *CHILDREN_OUTPUTS, *_states(REGION_URL_ID), prevent_initial_call=True)
-def update_region(search, pathname, state, *shown_controls):
+def update_region(href, state, *shown_controls):
     """A region with children: every part, the children's charts and table included."""
-    return _update(search, pathname, state, shown_controls, "children")
+    return _update(href, state, shown_controls, "children")
 
 
 @callback(*COMMON_OUTPUTS, *GRID_OUTPUTS, *_states(GRID_URL_ID), prevent_initial_call=True)
-def update_grid(search, pathname, state, *shown_controls):
+def update_grid(href, state, *shown_controls):
     """A grid: every part, its link to its cases included."""
-    return _update(search, pathname, state, shown_controls, "grid")
+    return _update(href, state, shown_controls, "grid")
 
 
 @callback(*COMMON_OUTPUTS, *_states(PLAIN_URL_ID), prevent_initial_call=True)
-def update_plain(search, pathname, state, *shown_controls):
+def update_plain(href, state, *shown_controls):
     """A region whose children level has no region at all."""
-    return _update(search, pathname, state, shown_controls, "plain")
+    return _update(href, state, shown_controls, "plain")
+
+
+# The filter bar's URL into the update trigger of the page shown (none on other pages).
+clientside_callback(
+    ClientsideFunction(namespace="govdash", function_name="relayUrl"),
+    Output({"type": UPDATE_TRIGGER, "shape": dash.ALL}, "data"),
+    Input(FILTER_URL_ID, "href"),
+    prevent_initial_call=True,
+)
 
 
 # ------------------------------------------------------------------ drill-down
@@ -731,8 +743,3 @@ def _region_from_path(pathname: str | None, search: str | None) -> str | None:
 
 
 __all__ = ["render_region", "same_view", "trend_window", "statuses", "shift_year"]
-
-
-def browser_url(pathname: str | None, search: str | None) -> tuple[str, str] | None:
-    """The router's view of the address bar as render_region's `url`."""
-    return None if pathname is None else (pathname, search or "")

@@ -166,6 +166,11 @@ def expected_tiles(engine, region, params, kind=None) -> dict[str, str]:
     return {key: format_value(key, figures[key]) for key in TILE_KEYS}
 
 
+# The in-place update callbacks' triggers (pages/_region_view.py), one per page shape.
+SHAPE_TRIGGERS = [{"type": "region-update", "shape": s} for s in ("children", "grid", "plain")]
+TRIGGERED = '{"shape":"children","type":"region-update"}.data'
+
+
 def run_callback(function, triggered: list[str], *args):
     def run():
         context_value.set(
@@ -573,15 +578,13 @@ def test_update_callbacks_give_what_a_full_render_shows(app_module, codes, level
     search = "?" + "&".join(f"{k}={v}" for k, v in new.items())
     full = page_layout(app_module, "region")(code=code, **new)
     ids = by_id(full)
-    update, trigger = (
-        (view.update_grid, "region-grid-url")
-        if level == "grid"
-        else (view.update_region, "region-url")
+    update, shape = (
+        (view.update_grid, "grid") if level == "grid" else (view.update_region, "children")
     )
-    assert trigger in ids
-    assert not {"region-url", "region-grid-url", "region-plain-url"} - {trigger} & set(ids)
+    triggers = [c.id for c in walk(full) if getattr(c, "id", None) in SHAPE_TRIGGERS]
+    assert triggers == [{"type": "region-update", "shape": shape}]  # this one, no other
     shown = ("this_year", "2026-01-01", "2026-12-31", "all", "all", "all")  # controls before
-    got = run_callback(update, [f"{trigger}.search"], search, path, state, *shown)
+    got = run_callback(update, [TRIGGERED], path + search, state, *shown)
     meta, crumbs, notice, tiles, *figs = got[:9]
     centers_style = got[9]
     controls, filter_shown, extra = got[10:16], got[16], got[17:]
@@ -612,18 +615,16 @@ def test_update_callbacks_leave_another_page_alone(app_module, codes):
     """A URL for another region or language (the router renders it) changes nothing."""
     view = sys.modules["pages._region_view"]
     state = {"path": "/region/150203", "code": "150203", "lang": "zh"}
-    for pathname, search in (
-        ("/region/150204", "?period=this_year"),
-        ("/region/150203", "?period=this_year&lang=en"),
-        ("/petitions", "?region=150203"),
+    for href in (
+        "/region/150204?period=this_year",
+        "/region/150203?period=this_year&lang=en",
+        "/petitions?region=150203",
+        "http://127.0.0.1:8050/petitions?region=150203",
+        None,
     ):
-        for update, trigger in (
-            (view.update_region, "region-url.search"),
-            (view.update_grid, "region-grid-url.search"),
-            (view.update_plain, "region-plain-url.search"),
-        ):
+        for update in (view.update_region, view.update_grid, view.update_plain):
             with pytest.raises(dash.exceptions.PreventUpdate):
-                run_callback(update, [trigger], search, pathname, state, *(None,) * 6)
+                run_callback(update, [TRIGGERED], href, state, *(None,) * 6)
 
 
 def test_update_with_the_database_gone_says_so(app_module, tmp_path, demo_url):
@@ -635,8 +636,8 @@ def test_update_with_the_database_gone_says_so(app_module, tmp_path, demo_url):
     state = {"path": "/region/150203", "code": "150203", "lang": "zh"}
     try:
         got = run_callback(
-            view.update_region, ["region-url.search"], "?from=2024-04-01&to=2024-04-30",
-            "/region/150203", state, *(None,) * 6,
+            view.update_region, [TRIGGERED], "/region/150203?from=2024-04-01&to=2024-04-30",
+            state, *(None,) * 6,
         )  # fmt: skip
     finally:
         os.environ["GOVDASH_DATABASE_URL"] = demo_url
