@@ -53,6 +53,7 @@ app = dash.Dash(
     routing_callback_inputs={
         "_view": State(VIEW_ID, "data"),
         "_pathname": State(PAGES_LOCATION_ID, "pathname"),
+        "_search": State(PAGES_LOCATION_ID, "search"),
     },
 )
 # dash-ag-grid's 1.3 MB script loads only when a page first shows a grid; dcc's Graph,

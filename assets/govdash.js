@@ -161,26 +161,24 @@
 
     /* The filter bar's URL (its dcc.Location's href) into the update trigger of the
        region page shown (pages/_region_view.py; none on other pages: `outputs_list` is
-       empty there). A filter change sets the href to a path ("/region/..?.."), and the
-       Location sets it again to the whole address right after: the same URL, which is
-       relayed only once. */
-    var relayed = null;
-    window.dash_clientside.govdash.relayUrl = function (href) {
+       empty there), unless the trigger holds that URL already: the one the page was
+       rendered for (the Location sets its href as it mounts), or the one it was just
+       updated for (a filter change sets the href to a path, and the Location sets it
+       again to the whole address right after). */
+    window.dash_clientside.govdash.relayUrl = function (href, current) {
         var noUpdate = window.dash_clientside.no_update;
         var ctx = window.dash_clientside.callback_context;
         var outputs = (ctx && ctx.outputs_list) || [];
-        var url;
+        var key = null;
         try {
-            url = new URL(href, window.location.origin);
+            var url = new URL(href, window.location.origin);
+            key = url.pathname + url.search;
         } catch (err) {
-            return outputs.map(function () { return noUpdate; });
+            key = null; // not a URL: nothing to update
         }
-        var key = url.pathname + url.search;
-        if (!outputs.length || key === relayed) {
-            return outputs.map(function () { return noUpdate; });
-        }
-        relayed = key;
-        return outputs.map(function () { return key; });
+        return outputs.map(function (output, i) {
+            return key === null || (current && current[i] === key) ? noUpdate : key;
+        });
     };
 
     /* The navigation bar's links for a URL (components/shell.py nav_links, the same

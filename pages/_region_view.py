@@ -368,9 +368,11 @@ def render_region(
     *,
     cockpit: bool = False,
     path: str | None = None,
+    url: tuple[str, str] | None = None,
 ):
     """The whole page (`path`: where it is shown, default '/' for the cockpit and
-    '/region/<code>' otherwise)."""
+    '/region/<code>' otherwise; `url`: the browser's (pathname, search), from the
+    router: the update trigger starts with it, so that it is not relayed again)."""
     filters = page_filters(params)
     lang = filters.lang
     code = code or filters.region or data.top_region()
@@ -415,7 +417,7 @@ def render_region(
         trigger = PLAIN_URL_ID
     body: list[Any] = [
         create_page_location(),
-        dcc.Store(id=trigger),
+        dcc.Store(id=trigger, data=None if url is None else url[0] + url[1]),
         dcc.Store(id=STATE_ID, data={"path": path, "code": code, "lang": lang}),
         page_header(title, filters, view.breadcrumb, view.meta),
         # A spinner over the figures while a filter change is computed, if that takes
@@ -678,13 +680,20 @@ def update_plain(href, state, *shown_controls):
     return _update(href, state, shown_controls, "plain")
 
 
-# The filter bar's URL into the update trigger of the page shown (none on other pages).
+# The filter bar's URL into the update trigger of the page shown (none on other pages),
+# unless the trigger holds it already (the URL the page was rendered or updated for).
 clientside_callback(
     ClientsideFunction(namespace="govdash", function_name="relayUrl"),
     Output({"type": UPDATE_TRIGGER, "shape": dash.ALL}, "data"),
     Input(FILTER_URL_ID, "href"),
+    State({"type": UPDATE_TRIGGER, "shape": dash.ALL}, "data"),
     prevent_initial_call=True,
 )
+
+
+def browser_url(pathname: str | None, search: str | None) -> tuple[str, str] | None:
+    """The router's view of the address bar as render_region's `url`."""
+    return None if pathname is None else (pathname, search or "")
 
 
 # ------------------------------------------------------------------ drill-down

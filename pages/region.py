@@ -10,6 +10,7 @@ from typing import Any
 import dash
 
 from pages._common import safe_page
+from pages._region_view import browser_url as _url
 from pages._region_view import render_region, same_view
 
 dash.register_page(
@@ -22,8 +23,8 @@ dash.register_page(
 
 
 @safe_page
-def layout(code: str | None = None, _view=None, _pathname=None, **params: Any):
+def layout(code: str | None = None, _view=None, _pathname=None, _search=None, **params: Any):
     # Only the filters changed on the region page shown: it is redrawn in place.
     if same_view(_view, _pathname, code, params):
         return dash.no_update
-    return render_region(code, params)
+    return render_region(code, params, url=_url(_pathname, _search))

@@ -174,3 +174,42 @@ def test_no_chart_is_drawn_twice_for_its_margins(dash_duo, dashboard_app, free_p
         drawn(dash_duo)
         assert dash_duo.driver.execute_script(PUSHED_MARGINS) == [], code
     assert dash_duo.get_logs() == []
+
+
+# Counts the requests of the in-place update callbacks (their outputs begin with the
+# header line), from the first script of the page on.
+COUNT_UPDATES = """
+window.__updates = 0;
+var fetchFirst = window.fetch;
+window.fetch = function (url, options) {
+    var body = options && typeof options.body === 'string' ? options.body : '';
+    if (String(url).indexOf('_dash-update-component') >= 0 &&
+            body.indexOf('page-meta.children') >= 0) {
+        window.__updates += 1;
+    }
+    return fetchFirst.apply(this, arguments);
+};
+"""
+
+
+def test_a_page_view_is_not_updated_for_its_own_url(dash_duo, dashboard_app, free_port):
+    """The update callbacks run for a URL the page was not rendered for: never after a
+    page view (the filter bar's Location announces the address as it mounts), once per
+    filter change (the Location announces the new address twice)."""
+    dash_duo.driver.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument", {"source": COUNT_UPDATES}
+    )
+    base = start(dash_duo, dashboard_app, free_port, height=1400)
+    dash_duo.driver.get(base + "/region/150203?from=2024-01-01&to=2024-12-31")
+    dash_duo.wait_for_text_to_equal("#kpi-accepted-value", "4,013", timeout=30)
+    drawn(dash_duo)
+    time.sleep(1.0)
+    assert dash_duo.driver.execute_script("return window.__updates;") == 0
+    choose_period(dash_duo, "last_month")
+    wait(
+        dash_duo, lambda d: parse_qs(urlsplit(d.current_url).query).get("period") == ["last_month"]
+    )
+    drawn(dash_duo)
+    time.sleep(1.0)
+    assert dash_duo.driver.execute_script("return window.__updates;") == 1
+    assert dash_duo.get_logs() == []
