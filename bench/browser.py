@@ -725,8 +725,11 @@ def measure(
     scratch = Path(tempfile.mkdtemp(prefix="govdash-bench-browser-"))
     try:
         with app_and_browser(database_url, workers, scratch, threads) as (server, driver):
+            reference_page = f"{server.base_url}/region/{next(iter(regions.values()))}"
             try:
+                speed_before = host_speed(driver, reference_page)
                 scopes = measure_scopes(server, driver, regions, repeat, warmup)
+                speed_after = host_speed(driver, reference_page)
             except Exception as exc:
                 raise RuntimeError(f"{exc}\n--- gunicorn log ---\n{server.log_tail()}") from exc
             memory = server.memory()
@@ -735,7 +738,13 @@ def measure(
         shutil.rmtree(scratch, ignore_errors=True)
     return {
         "url": database_url,
-        "host": {"cpus": os.cpu_count(), "load_before": load_before, "load_after": os.getloadavg()},
+        "host": {
+            "cpus": os.cpu_count(),
+            "load_before": load_before,
+            "load_after": os.getloadavg(),
+            # ms per Plotly.react of the reference chart (host_speed)
+            "reference_react_ms": [speed_before, speed_after],
+        },
         "workers": workers,
         "threads": threads,
         "repeat": repeat,
@@ -753,6 +762,58 @@ def measure(
             if entry.get("level") == "SEVERE"
         ],
     }
+
+
+# ------------------------------------------------------------------ host speed
+# The same two charts redrawn in the same browser before and after the run: this
+# host's speed drifts (a shared virtual machine: the same code measured 35% slower an
+# hour later), and without a reference two runs cannot be compared.
+CALIBRATE_JS = """
+var figures = arguments[0], done = arguments[arguments.length - 1];
+var holder = document.createElement('div');
+holder.style.cssText = 'position:absolute;left:-2000px;top:0;width:500px;height:340px';
+document.body.appendChild(holder);
+var config = {displayModeBar: false, responsive: false};
+(async function () {
+  var times = [];
+  await Plotly.newPlot(holder, figures[0].data, figures[0].layout, config);
+  for (var i = 0; i < 30; i++) {
+    var f = JSON.parse(JSON.stringify(figures[(i + 1) % 2]));
+    var t = performance.now();
+    var p = Plotly.react(holder, f.data, f.layout, config);
+    times.push(performance.now() - t);
+    await p;
+  }
+  Plotly.purge(holder);
+  holder.remove();
+  times.sort(function (a, b) { return a - b; });
+  done(times[Math.floor(times.length / 2)]);
+})();
+"""
+
+
+def reference_figures() -> list[dict[str, Any]]:
+    """Two versions of one trend chart (fixed numbers), built by the app's factory."""
+    from components.figures import create_trend_figure
+
+    def months(scale: int) -> list[dict[str, Any]]:
+        return [
+            {"key": f"2025-{m:02d}", "accepted": scale * (40 + 7 * m), "closure_rate": 0.9}
+            for m in range(1, 13)
+        ]
+
+    return [
+        create_trend_figure(months(1), months(2), title="参考 · 月度趋势<br><sup>2025</sup>"),
+        create_trend_figure(months(3), months(1), title="参考 · 月度趋势<br><sup>2024</sup>"),
+    ]
+
+
+def host_speed(driver, page_url: str) -> float:
+    """Median ms of one Plotly.react of the reference chart, in this browser."""
+    driver.get(page_url)
+    wait_until_drawn(driver)
+    driver.set_script_timeout(120)
+    return round(driver.execute_async_script(CALIBRATE_JS, reference_figures()), 2)
 
 
 # ------------------------------------------------------------------ the report
@@ -844,6 +905,11 @@ def _busy(views: list[dict]) -> str:
     )
 
 
+def _speed(host: dict) -> str:
+    before, after = host.get("reference_react_ms") or (None, None)
+    return "n/a" if before is None else f"{before:.1f} / {after:.1f} ms"
+
+
 def report(result: dict) -> str:
     scopes = result["scopes"]
     lines = [
@@ -851,7 +917,9 @@ def report(result: dict) -> str:
         f"× {result.get('threads', 1)} threads, "
         f"repeat {result['repeat']}, cache {result['cache_url']}; host "
         f"{result['host']['cpus']} CPUs, load average {result['host']['load_before'][0]:.1f} "
-        f"before / {result['host']['load_after'][0]:.1f} after\n",
+        f"before / {result['host']['load_after'][0]:.1f} after; host speed "
+        f"{_speed(result['host'])} (one Plotly.react of the reference chart, before / after: "
+        "lower is faster; compare runs only at similar speeds)\n",
         "| scope | code | charts | drawn cold p50 / p95 ms | drawn warm p50 / p95 ms | "
         "filter change p50 / p95 ms | first view KB | repeat view KB | filter change KB |",
         "|---|---|---|---|---|---|---|---|---|",

@@ -51,6 +51,8 @@ def test_one_region_page_measured(bench_browser, dashboard_db_url):
 
     assert result["console_errors"] == []
     assert result["server_errors"] == []
+    before, after = result["host"]["reference_react_ms"]  # the host's speed, both ends
+    assert before > 0 and after > 0
     (worker,) = result["memory"]["workers"]
     assert worker["rss_mb"] > 0
     assert worker["peak_mb"] >= worker["rss_mb"]
@@ -58,3 +60,4 @@ def test_one_region_page_measured(bench_browser, dashboard_db_url):
     text = bench_browser.report(result)
     assert "| district | 150203 |" in text
     assert "browser console errors: 0" in text
+    assert f"host speed {before:.1f} / {after:.1f} ms" in text
