@@ -792,20 +792,14 @@ var config = {displayModeBar: false, responsive: false};
 """
 
 
+# Two versions of one trend chart with fixed numbers, as the app drew them when this
+# file was written (components/figures.create_trend_figure), kept as JSON so that the
+# reference stays the same chart whatever the factories become.
+REFERENCE_CHART = ROOT / "bench" / "reference_chart.json"
+
+
 def reference_figures() -> list[dict[str, Any]]:
-    """Two versions of one trend chart (fixed numbers), built by the app's factory."""
-    from components.figures import create_trend_figure
-
-    def months(scale: int) -> list[dict[str, Any]]:
-        return [
-            {"key": f"2025-{m:02d}", "accepted": scale * (40 + 7 * m), "closure_rate": 0.9}
-            for m in range(1, 13)
-        ]
-
-    return [
-        create_trend_figure(months(1), months(2), title="参考 · 月度趋势<br><sup>2025</sup>"),
-        create_trend_figure(months(3), months(1), title="参考 · 月度趋势<br><sup>2024</sup>"),
-    ]
+    return json.loads(REFERENCE_CHART.read_text(encoding="utf-8"))
 
 
 def host_speed(driver, page_url: str) -> float:

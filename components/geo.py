@@ -24,6 +24,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .filters import relative_path
+
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
 GEO_DIR = ASSETS_DIR / "geo"
 GEOJSON_ROUTE = "_govdash/geo"  # app.py serves <route>/<CODE>.json (load_geojson)
@@ -110,8 +112,6 @@ def load_geojson(parent_code: str, geo_dir: Path | None = None) -> dict[str, Any
 def geojson_url(parent_code: str, geo_dir: Path | None = None) -> str | None:
     """The URL the browser fetches the polygons of `parent_code`'s children from
     (app.py's route; `?v=` changes with the file), or None when there is no file."""
-    from .filters import relative_path  # (filters imports nothing from here)
-
     path = geojson_path(parent_code, geo_dir)
     if path is None:
         return None

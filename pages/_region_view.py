@@ -105,9 +105,9 @@ STATE_ID = "region-state"  # {"path", "code", "lang"} of the page shown
 # shape (the update's outputs differ: a region with children, a grid, a region
 # without any); govdash.relayUrl writes the filter bar's href into whichever is there.
 UPDATE_TRIGGER = "region-update"
-REGION_URL_ID = {"type": UPDATE_TRIGGER, "shape": "children"}  # update_region
-GRID_URL_ID = {"type": UPDATE_TRIGGER, "shape": "grid"}  # update_grid: with the case link
-PLAIN_URL_ID = {"type": UPDATE_TRIGGER, "shape": "plain"}  # update_plain: neither
+REGION_TRIGGER_ID = {"type": UPDATE_TRIGGER, "shape": "children"}  # update_region
+GRID_TRIGGER_ID = {"type": UPDATE_TRIGGER, "shape": "grid"}  # update_grid: with the case link
+PLAIN_TRIGGER_ID = {"type": UPDATE_TRIGGER, "shape": "plain"}  # update_plain: neither
 NOTICE_ID = "region-notice"
 TILES_ID = "region-tiles"
 TABLE_ID = "region-table"
@@ -410,11 +410,11 @@ def render_region(
         )
     )
     if view.children is not None and not view.children.empty:
-        trigger = REGION_URL_ID
+        trigger = REGION_TRIGGER_ID
     elif view.children is None:
-        trigger = GRID_URL_ID
+        trigger = GRID_TRIGGER_ID
     else:
-        trigger = PLAIN_URL_ID
+        trigger = PLAIN_TRIGGER_ID
     body: list[Any] = [
         create_page_location(),
         dcc.Store(id=trigger, data=None if url is None else url[0] + url[1]),
@@ -662,19 +662,21 @@ def _states(trigger: dict[str, str]) -> tuple:
     )
 
 
-@callback(*COMMON_OUTPUTS, *CHILDREN_OUTPUTS, *_states(REGION_URL_ID), prevent_initial_call=True)
+@callback(
+    *COMMON_OUTPUTS, *CHILDREN_OUTPUTS, *_states(REGION_TRIGGER_ID), prevent_initial_call=True
+)
 def update_region(href, state, *shown_controls):
     """A region with children: every part, the children's charts and table included."""
     return _update(href, state, shown_controls, "children")
 
 
-@callback(*COMMON_OUTPUTS, *GRID_OUTPUTS, *_states(GRID_URL_ID), prevent_initial_call=True)
+@callback(*COMMON_OUTPUTS, *GRID_OUTPUTS, *_states(GRID_TRIGGER_ID), prevent_initial_call=True)
 def update_grid(href, state, *shown_controls):
     """A grid: every part, its link to its cases included."""
     return _update(href, state, shown_controls, "grid")
 
 
-@callback(*COMMON_OUTPUTS, *_states(PLAIN_URL_ID), prevent_initial_call=True)
+@callback(*COMMON_OUTPUTS, *_states(PLAIN_TRIGGER_ID), prevent_initial_call=True)
 def update_plain(href, state, *shown_controls):
     """A region whose children level has no region at all."""
     return _update(href, state, shown_controls, "plain")
