@@ -145,9 +145,32 @@
     window.govdash.filterHref = filterHref;
     window.govdash.mergeQuery = mergeQuery;
 
+    /* A URL as the URL triggers hold it (components/filters.py URL_TRIGGER): path and
+       query, or null for what is not a URL. */
+    function urlKey(href) {
+        try {
+            var url = new URL(href, window.location.origin);
+            return url.pathname + url.search;
+        } catch (err) {
+            return null;
+        }
+    }
+
+    /* The URL triggers' new values: `key` where a trigger does not hold it already. */
+    function triggerValues(key, held) {
+        var noUpdate = window.dash_clientside.no_update;
+        return (held || []).map(function (value) {
+            return key === null || value === key ? noUpdate : key;
+        });
+    }
+
+    /* The filter bar's next URL into its Location and, in the same step, into the URL
+       triggers of the page (a region page's update callback: its request leaves at once;
+       none on other pages, `triggers` is empty there). */
     window.dash_clientside.govdash.applyFilters = function (period, startDate, endDate, kind,
                                                            source, level, kindFixed, pathname,
-                                                           search, shown) {
+                                                           search, shown, triggers) {
+        var noUpdate = window.dash_clientside.no_update;
         var ctx = window.dash_clientside.callback_context;
         var href = null;
         try {
@@ -156,30 +179,30 @@
         } catch (err) {
             href = null; // a filter change never shows a raw error
         }
-        return href === null ? window.dash_clientside.no_update : href;
+        if (href === null) {
+            return [noUpdate, triggerValues(null, triggers)];
+        }
+        return [href, triggerValues(urlKey(href), triggers)];
     };
 
-    /* The filter bar's URL (its dcc.Location's href) into the update trigger of the
-       region page shown (pages/_region_view.py; none on other pages: `outputs_list` is
-       empty there), unless the trigger holds that URL already: the one the page was
-       rendered for (the Location sets its href as it mounts), or the one it was just
-       updated for (a filter change sets the href to a path, and the Location sets it
-       again to the whole address right after). */
-    window.dash_clientside.govdash.relayUrl = function (href, current) {
-        var noUpdate = window.dash_clientside.no_update;
-        var ctx = window.dash_clientside.callback_context;
-        var outputs = (ctx && ctx.outputs_list) || [];
-        var key = null;
-        try {
-            var url = new URL(href, window.location.origin);
-            key = url.pathname + url.search;
-        } catch (err) {
-            key = null; // not a URL: nothing to update
-        }
-        return outputs.map(function (output, i) {
-            return key === null || (current && current[i] === key) ? noUpdate : key;
-        });
+    /* The address after browser back/forward (components/filters.py HISTORY_ID, set
+       below) into the URL triggers of the page, unless a trigger holds that URL already
+       (the one the page was rendered or last updated for). */
+    window.dash_clientside.govdash.relayUrl = function (history, held) {
+        return triggerValues(history && typeof history.url === "string" ? history.url : null,
+                             held);
     };
+
+    /* Back/forward on a page with a filter bar: tell it the new address (`at` makes
+       going back and forth to the same address a change). */
+    window.addEventListener("popstate", function () {
+        var setProps = window.dash_clientside && window.dash_clientside.set_props;
+        if (setProps && document.getElementById("filter-bar")) {
+            setProps("filter-history", {
+                data: { url: urlKey(window.location.href), at: Date.now() }
+            });
+        }
+    });
 
     /* The navigation bar's links for a URL (components/shell.py nav_links, the same
        links: tests/e2e/test_filter_bar_browser.py compares the two): each page keeps

@@ -18,10 +18,13 @@ chart twice.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+import orjson
 
 from .formatting import LOWER_IS_BETTER, format_rate, format_value, is_rate
 from .i18n import t
@@ -47,6 +50,15 @@ def chart_title(what: str, region_name: str | None = None, period: str | None = 
     if period:
         return f"{head}<br><sup>{period}</sup>"
     return head
+
+
+def figure_fingerprint(figure: Figure) -> str:
+    """A short digest of a figure's JSON: equal for an equal figure, so a page can
+    leave a chart that would not change alone instead of redrawing it. Keys are not
+    sorted: the same factory writes them in the same order, and a figure taken for
+    changed only costs a redraw."""
+    encoded = orjson.dumps(figure, option=orjson.OPT_SERIALIZE_NUMPY, default=str)
+    return hashlib.blake2b(encoded, digest_size=12).hexdigest()
 
 
 def text_width(text: str, size: int = FONT_SIZE) -> int:

@@ -13,11 +13,13 @@ the header line, tiles, charts and the ranking table, in one request per filter
 change, so each chart is redrawn with `Plotly.react`. There is one update callback per
 page shape (with children: `update_region`; a grid: `update_grid`; neither:
 `update_plain`), each triggered by a store that only a page of its shape has, so its
-outputs are always there. The filter bar's URL (its dcc.Location's href: a filter
-change, browser back/forward) reaches that store through one clientside callback
-(`govdash.relayUrl`), in the same pass of the Dash renderer as the filter change:
-the update's request leaves without waiting for the URL to go round the other
-Locations. The page looks the same either way: `build_view` makes the parts for both.
+outputs are always there: a URL trigger of the filter bar's (components/filters.py
+`URL_TRIGGER`), which writes a filter change's URL there in the same step as into the
+address bar, so the update's request leaves at once (browser back/forward reaches it
+from the filter bar's dcc.Location). A chart whose figure the new URL does not change (the trend of 本月 and
+of 本年, the load per center at the same moment) is left as drawn: the page keeps
+the fingerprints of the figures drawn (`DRAWN_ID`) and the update sends only the
+others. The page looks the same either way: `build_view` makes the parts for both.
 """
 
 from __future__ import annotations
@@ -30,12 +32,10 @@ from urllib.parse import parse_qsl, urlsplit
 import dash
 import dash_bootstrap_components as dbc
 from dash import (
-    ClientsideFunction,
     Input,
     Output,
     State,
     callback,
-    clientside_callback,
     dcc,
     html,
     no_update,
@@ -54,18 +54,19 @@ from components.figures import (
     create_source_bar,
     create_treemap,
     create_trend_figure,
+    figure_fingerprint,
 )
 from components.filters import (
     ALL,
     CUSTOM,
     DATES_ID,
     FILTER_SHOWN_ID,
-    FILTER_URL_ID,
     KIND_ID,
     LEVEL_ID,
     PAGE_URL_ID,
     PERIOD_ID,
     SOURCE_ID,
+    URL_TRIGGER,
     create_page_location,
     merge_query,
     params_from_search,
@@ -101,13 +102,14 @@ from pages._common import (
 
 PAGE_ID = "region-page"
 STATE_ID = "region-state"  # {"path", "code", "lang"} of the page shown
+DRAWN_ID = "region-drawn"  # graph id → fingerprint of the figure it shows
 # The store that triggers a page's in-place update with the new URL, one per page
 # shape (the update's outputs differ: a region with children, a grid, a region
-# without any); govdash.relayUrl writes the filter bar's href into whichever is there.
-UPDATE_TRIGGER = "region-update"
-REGION_TRIGGER_ID = {"type": UPDATE_TRIGGER, "shape": "children"}  # update_region
-GRID_TRIGGER_ID = {"type": UPDATE_TRIGGER, "shape": "grid"}  # update_grid: with the case link
-PLAIN_TRIGGER_ID = {"type": UPDATE_TRIGGER, "shape": "plain"}  # update_plain: neither
+# without any); the filter bar writes its next URL into whichever is there
+# (components/filters.py URL_TRIGGER).
+REGION_TRIGGER_ID = {"type": URL_TRIGGER, "shape": "children"}  # update_region
+GRID_TRIGGER_ID = {"type": URL_TRIGGER, "shape": "grid"}  # update_grid: with the case link
+PLAIN_TRIGGER_ID = {"type": URL_TRIGGER, "shape": "plain"}  # update_plain: neither
 NOTICE_ID = "region-notice"
 TILES_ID = "region-tiles"
 TABLE_ID = "region-table"
@@ -419,6 +421,7 @@ def render_region(
         create_page_location(),
         dcc.Store(id=trigger, data=None if url is None else url[0] + url[1]),
         dcc.Store(id=STATE_ID, data={"path": path, "code": code, "lang": lang}),
+        dcc.Store(id=DRAWN_ID, data=drawn_fingerprints(view)),
         page_header(title, filters, view.breadcrumb, view.meta),
         # A spinner over the figures while a filter change is computed, if that takes
         # longer than a moment (the shell's covers a page rendered anew).
@@ -554,6 +557,7 @@ def _failure(lang: str, exc: Exception):
 
 
 REGION_FIGURES = (TREND_ID, LEVELS_ID, SOURCES_ID, CONTAINMENT_ID, CENTERS_ID)
+CHILDREN_FIGURES = (CHILDREN_ID, RANK_BAR_ID)
 
 
 # The filter bar's controls, as the URL sets them (page_filters -> create_filter_bar).
@@ -579,7 +583,8 @@ def _control_values(filters: Filters) -> tuple[str, ...]:
 
 
 # Outputs every page shape has: header line, breadcrumb, notice, tiles, the five
-# charts, the center chart's height, the filter bar's controls and its period.
+# charts, the center chart's height, the filter bar's controls and its period, and the
+# fingerprints of the charts drawn.
 COMMON_OUTPUTS = (
     Output(PAGE_META_ID, "children"),
     Output(PAGE_CRUMBS_ID, "children"),
@@ -589,10 +594,10 @@ COMMON_OUTPUTS = (
     Output(CENTERS_ID, "style"),
     *(Output(component, prop, allow_duplicate=True) for component, prop in FILTER_CONTROLS),
     Output(FILTER_SHOWN_ID, "data"),
+    Output(DRAWN_ID, "data"),
 )
 CHILDREN_OUTPUTS = (
-    Output(CHILDREN_ID, "figure"),
-    Output(RANK_BAR_ID, "figure"),
+    *(Output(graph_id, "figure") for graph_id in CHILDREN_FIGURES),
     Output(RANKING_TABLE_HTML_ID, "markup"),
 )
 GRID_OUTPUTS = (Output(GRID_LINK_ID, "href"),)
@@ -601,63 +606,106 @@ GRID_OUTPUTS = (Output(GRID_LINK_ID, "href"),)
 def _update(
     href: str | None,
     state: dict[str, Any] | None,
+    drawn: dict[str, str] | None,
     shown_controls: tuple,
     shape: str,
 ) -> tuple:
     """The outputs of one page shape ('children', 'grid' or 'plain') for the filters of
     the new URL (see the module docstring); the filter bar's controls are set only
     where they differ from the URL (browser back/forward, a preset's dates), so that
-    it shows the URL's filters (the bar then finds the URL unchanged). One request:
-    the region's data calls run side by side (build_view)."""
+    it shows the URL's filters (the bar then finds the URL unchanged), and a chart only
+    where its figure differs from the one drawn (`drawn`: their fingerprints), so that
+    it is not redrawn for nothing (the trend of 本月 and of 本年 is the same year). One
+    request: the region's data calls run side by side (build_view)."""
     filters = _filters_for(href, state)
     assert state is not None
     controls = [
         no_update if str(shown or "")[:10] == wanted else wanted
         for shown, wanted in zip(shown_controls, _control_values(filters), strict=True)
     ]
+    chart_ids = REGION_FIGURES + (CHILDREN_FIGURES if shape == "children" else ())
     try:
         view = build_view(
             state["code"], filters, cockpit=state["path"] == "/", children=shape == "children"
         )
     except Exception as exc:  # noqa: BLE001 - never a traceback
         empty = create_empty_figure(lang=filters.lang)
+        charts, fingerprints = _changed_charts(dict.fromkeys(chart_ids, empty), drawn)
         common = (
             page_meta_text(filters),
             no_update,
             _failure(filters.lang, exc),
             "",
-            *(empty for _ in REGION_FIGURES),
+            *(charts[graph_id] for graph_id in REGION_FIGURES),
             no_update,
             *controls,
             shown_period(filters),
+            fingerprints,
         )
-        extra = {"children": (empty, empty, ""), "grid": (no_update,), "plain": ()}[shape]
+        extra = {
+            "children": (*(charts[graph_id] for graph_id in CHILDREN_FIGURES), ""),
+            "grid": (no_update,),
+            "plain": (),
+        }[shape]
         return (*common, *extra)
+    section = view.children
+    if shape == "children" and (section is None or section.empty):
+        raise PreventUpdate  # the page rendered its other shape
+    charts, fingerprints = _changed_charts(_view_figures(view), drawn)
     common = (
         view.meta_text,
         view.breadcrumb,
         view.notice,
         view.tiles_html,
-        *(view.figures[graph_id] for graph_id in REGION_FIGURES),
+        *(charts[graph_id] for graph_id in REGION_FIGURES),
         {"height": f"{view.centers_height}px"},
         *controls,
         shown_period(filters),
+        fingerprints,
     )
     if shape == "children":
-        section = view.children
-        if section is None or section.empty:  # the page rendered its other shape
-            raise PreventUpdate
+        assert section is not None
         table = ranking_table_html(section.rows, section.hrefs, lang=filters.lang)
-        return (*common, section.children_fig, section.bar_fig, table)
+        return (*common, *(charts[graph_id] for graph_id in CHILDREN_FIGURES), table)
     if shape == "grid":
         return (*common, cases_href(filters, state["code"], status="all"))
     return common
+
+
+def _view_figures(view: RegionView) -> dict[str, Figure]:
+    """graph id → figure of every chart the page shows."""
+    figures = dict(view.figures)
+    section = view.children
+    if section is not None and not section.empty:
+        figures[CHILDREN_ID] = section.children_fig
+        figures[RANK_BAR_ID] = section.bar_fig
+    return figures
+
+
+def drawn_fingerprints(view: RegionView) -> dict[str, str]:
+    """graph id → fingerprint of the figure a page renders with (the page's store)."""
+    return {graph_id: figure_fingerprint(fig) for graph_id, fig in _view_figures(view).items()}
+
+
+def _changed_charts(
+    figures: dict[str, Figure], drawn: dict[str, str] | None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Each figure, or no_update where the chart already shows it; and the fingerprints
+    of what the charts show then."""
+    fingerprints = {graph_id: figure_fingerprint(fig) for graph_id, fig in figures.items()}
+    drawn = drawn if isinstance(drawn, dict) else {}
+    charts = {
+        graph_id: no_update if drawn.get(graph_id) == fingerprints[graph_id] else fig
+        for graph_id, fig in figures.items()
+    }
+    return charts, fingerprints
 
 
 def _states(trigger: dict[str, str]) -> tuple:
     return (
         Input(trigger, "data"),
         State(STATE_ID, "data"),
+        State(DRAWN_ID, "data"),
         *(State(component, prop) for component, prop in FILTER_CONTROLS),
     )
 
@@ -665,32 +713,21 @@ def _states(trigger: dict[str, str]) -> tuple:
 @callback(
     *COMMON_OUTPUTS, *CHILDREN_OUTPUTS, *_states(REGION_TRIGGER_ID), prevent_initial_call=True
 )
-def update_region(href, state, *shown_controls):
+def update_region(href, state, drawn, *shown_controls):
     """A region with children: every part, the children's charts and table included."""
-    return _update(href, state, shown_controls, "children")
+    return _update(href, state, drawn, shown_controls, "children")
 
 
 @callback(*COMMON_OUTPUTS, *GRID_OUTPUTS, *_states(GRID_TRIGGER_ID), prevent_initial_call=True)
-def update_grid(href, state, *shown_controls):
+def update_grid(href, state, drawn, *shown_controls):
     """A grid: every part, its link to its cases included."""
-    return _update(href, state, shown_controls, "grid")
+    return _update(href, state, drawn, shown_controls, "grid")
 
 
 @callback(*COMMON_OUTPUTS, *_states(PLAIN_TRIGGER_ID), prevent_initial_call=True)
-def update_plain(href, state, *shown_controls):
+def update_plain(href, state, drawn, *shown_controls):
     """A region whose children level has no region at all."""
-    return _update(href, state, shown_controls, "plain")
-
-
-# The filter bar's URL into the update trigger of the page shown (none on other pages),
-# unless the trigger holds it already (the URL the page was rendered or updated for).
-clientside_callback(
-    ClientsideFunction(namespace="govdash", function_name="relayUrl"),
-    Output({"type": UPDATE_TRIGGER, "shape": dash.ALL}, "data"),
-    Input(FILTER_URL_ID, "href"),
-    State({"type": UPDATE_TRIGGER, "shape": dash.ALL}, "data"),
-    prevent_initial_call=True,
-)
+    return _update(href, state, drawn, shown_controls, "plain")
 
 
 def browser_url(pathname: str | None, search: str | None) -> tuple[str, str] | None:

@@ -4,8 +4,9 @@
   outside the app, no console entry) and a click on a district drills down;
 - a filter change redraws the page in place: every chart is the same DOM node as
   before (Plotly.react, not a new plot), the tiles show kpis() for the new period,
-  the URL keeps the preset (?period=…), and the browser's back button brings back
-  the previous view, with the filter bar showing it.
+  the URL keeps the preset (?period=…), and the browser's back and forward buttons
+  bring back each view, with the filter bar showing it;
+- a chart that a filter change does not change is not redrawn.
 
 Run with `pytest --headless -m e2e` (scripts/test.sh does).
 """
@@ -143,6 +144,18 @@ def test_a_filter_change_redraws_the_page_in_place(
     dates = [i.get_attribute("value") for i in dash_duo.find_elements(".gd-w-dates input")]
     assert dates == ["2024-01-01", "2024-12-31"]
     assert "自定义" in dash_duo.find_element("#filter-period").text
+
+    # Forward: the filter change's view again, and back once more.
+    dash_duo.driver.forward()
+    wait(
+        dash_duo, lambda d: tile(dash_duo, "accepted") == format_value("accepted", want["accepted"])
+    )
+    drawn(dash_duo)
+    assert first.isoformat() in dash_duo.find_element("#page-meta").text
+    dash_duo.driver.back()
+    dash_duo.wait_for_text_to_equal("#kpi-accepted-value", "4,013", timeout=30)
+    drawn(dash_duo)
+    assert all(dash_duo.driver.execute_script(KEPT))
     engine.dispose()
     assert dash_duo.get_logs() == []
 
@@ -212,4 +225,35 @@ def test_a_page_view_is_not_updated_for_its_own_url(dash_duo, dashboard_app, fre
     drawn(dash_duo)
     time.sleep(1.0)
     assert dash_duo.driver.execute_script("return window.__updates;") == 1
+    assert dash_duo.get_logs() == []
+
+
+# Marks what each chart was drawn with: plotly builds a new _fullLayout at every
+# Plotly.react, so a chart still holding its mark was not redrawn.
+MARK_DRAWN = (
+    "document.querySelectorAll('.gd-page .js-plotly-plot')"
+    ".forEach(function (g) { g.__drawnWith = g._fullLayout; });"
+)
+REDRAWN = (
+    "var out = {}; document.querySelectorAll('.gd-page .js-plotly-plot').forEach("
+    "function (g) { out[g.parentElement.id] = g._fullLayout !== g.__drawnWith; }); return out;"
+)
+
+
+def test_a_filter_change_leaves_the_charts_it_does_not_change(dash_duo, dashboard_app, free_port):
+    """本年 → 本月: the trend shows the same twelve months either way and is left as
+    drawn; the charts of the period itself are redrawn."""
+    base = start(dash_duo, dashboard_app, free_port, height=1400)
+    dash_duo.driver.get(base + "/region/150203?period=this_year")
+    wait(dash_duo, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-region='150203']"))
+    drawn(dash_duo)
+    dash_duo.driver.execute_script(MARK_DRAWN)
+    choose_period(dash_duo, "this_month")
+    first, _ = preset_period("this_month", date.today())
+    wait(dash_duo, lambda d: first.isoformat() in d.find_element(By.ID, "page-meta").text)
+    drawn(dash_duo)
+    redrawn = dash_duo.driver.execute_script(REDRAWN)
+    assert redrawn["region-trend"] is False, redrawn
+    for graph_id in ("region-levels", "region-sources", "region-rank-bar", "region-children"):
+        assert redrawn[graph_id] is True, redrawn
     assert dash_duo.get_logs() == []

@@ -167,8 +167,8 @@ def expected_tiles(engine, region, params, kind=None) -> dict[str, str]:
 
 
 # The in-place update callbacks' triggers (pages/_region_view.py), one per page shape.
-SHAPE_TRIGGERS = [{"type": "region-update", "shape": s} for s in ("children", "grid", "plain")]
-TRIGGERED = '{"shape":"children","type":"region-update"}.data'
+SHAPE_TRIGGERS = [{"type": "url-trigger", "shape": s} for s in ("children", "grid", "plain")]
+TRIGGERED = '{"shape":"children","type":"url-trigger"}.data'
 
 
 def run_callback(function, triggered: list[str], *args):
@@ -582,12 +582,12 @@ def test_update_callbacks_give_what_a_full_render_shows(app_module, codes, level
         (view.update_grid, "grid") if level == "grid" else (view.update_region, "children")
     )
     triggers = [c.id for c in walk(full) if getattr(c, "id", None) in SHAPE_TRIGGERS]
-    assert triggers == [{"type": "region-update", "shape": shape}]  # this one, no other
+    assert triggers == [{"type": "url-trigger", "shape": shape}]  # this one, no other
     shown = ("this_year", "2026-01-01", "2026-12-31", "all", "all", "all")  # controls before
-    got = run_callback(update, [TRIGGERED], path + search, state, *shown)
+    got = run_callback(update, [TRIGGERED], path + search, state, None, *shown)
     meta, crumbs, notice, tiles, *figs = got[:9]
     centers_style = got[9]
-    controls, filter_shown, extra = got[10:16], got[16], got[17:]
+    controls, filter_shown, drawn, extra = got[10:16], got[16], got[17], got[18:]
     assert meta == ids["page-meta"].children
     assert figs == _outputs(full, list(view.REGION_FIGURES))
     assert centers_style == ids["region-centers"].style
@@ -602,6 +602,7 @@ def test_update_callbacks_give_what_a_full_render_shows(app_module, codes, level
     ]
     assert filter_shown == ids["filter-shown"].data
     assert filter_shown == {"period": None, "from": "2024-04-01", "to": "2024-06-30"}
+    assert drawn == ids["region-drawn"].data  # what the charts show now
     if level == "grid":
         (href,) = extra
         assert href == ids["grid-cases-link"].href and "kind=dispute" in href
@@ -609,6 +610,41 @@ def test_update_callbacks_give_what_a_full_render_shows(app_module, codes, level
         children, bar, table = extra
         assert [children, bar] == _outputs(full, ["region-children", "region-rank-bar"])
         assert table == ids["ranking-table-html"].markup
+
+
+@pytest.mark.parametrize("level", ["city", "district", "grid"])
+def test_a_filter_change_redraws_only_the_charts_it_changes(app_module, codes, level):
+    """From the page as rendered for one URL, the update for another sends a chart's
+    figure only where the page rendered for the new URL has another figure than the
+    old page (here the year 2024 → its December: the trend shows the same 12 months, the load
+    per center the same end of period); the rest
+    are left as drawn, and the fingerprints say what is drawn then."""
+    view = sys.modules["pages._region_view"]
+    code = codes[level]
+    path = f"/region/{code}"
+    state = {"path": path, "code": code, "lang": "zh"}
+    region = page_layout(app_module, "region")
+    before = by_id(region(code=code, **{"from": "2024-01-01", "to": "2024-12-31"}))
+    after = by_id(region(code=code, **{"from": "2024-12-01", "to": "2024-12-31"}))
+    update = view.update_grid if level == "grid" else view.update_region
+    got = run_callback(
+        update, [TRIGGERED], path + "?from=2024-12-01&to=2024-12-31", state,
+        before["region-drawn"].data, *(None,) * 6,
+    )  # fmt: skip
+    chart_ids = list(view.REGION_FIGURES)
+    sent = list(got[4:9])
+    if level != "grid":
+        chart_ids += list(view.CHILDREN_FIGURES)
+        sent += list(got[18:20])
+    unchanged = [i for i in chart_ids if before[i].figure == after[i].figure]
+    assert {"region-trend", "region-centers"} <= set(unchanged)
+    assert len(unchanged) < len(chart_ids)  # and the period's own charts differ
+    for graph_id, output in zip(chart_ids, sent, strict=True):
+        if graph_id in unchanged:
+            assert output is dash.no_update, graph_id
+        else:
+            assert output == after[graph_id].figure, graph_id
+    assert got[17] == after["region-drawn"].data
 
 
 def test_update_callbacks_leave_another_page_alone(app_module, codes):
@@ -624,7 +660,7 @@ def test_update_callbacks_leave_another_page_alone(app_module, codes):
     ):
         for update in (view.update_region, view.update_grid, view.update_plain):
             with pytest.raises(dash.exceptions.PreventUpdate):
-                run_callback(update, [TRIGGERED], href, state, *(None,) * 6)
+                run_callback(update, [TRIGGERED], href, state, None, *(None,) * 6)
 
 
 def test_update_with_the_database_gone_says_so(app_module, tmp_path, demo_url):
@@ -637,7 +673,7 @@ def test_update_with_the_database_gone_says_so(app_module, tmp_path, demo_url):
     try:
         got = run_callback(
             view.update_region, [TRIGGERED], "/region/150203?from=2024-04-01&to=2024-04-30",
-            state, *(None,) * 6,
+            state, None, *(None,) * 6,
         )  # fmt: skip
     finally:
         os.environ["GOVDASH_DATABASE_URL"] = demo_url
