@@ -19,6 +19,7 @@ dash.register_page(
     title="区域态势 · govdash",
     name="区域",
     order=1,
+    prefill=True,  # rendered into the first layout (app.py page_for_address)
 )
 
 

@@ -6,6 +6,7 @@ threshold (timings depend on the machine)."""
 from __future__ import annotations
 
 import importlib
+from datetime import date
 from pathlib import Path
 from types import ModuleType
 
@@ -42,7 +43,11 @@ def test_one_region_page_measured(bench_browser, dashboard_db_url):
     assert 0 < warm["bytes"] < cold["bytes"]  # scripts from the browser cache
     assert warm["from_cache"] > 0
     assert any("plotly" in r["name"] for r in cold["resources"])
-    assert any("_pages_content" in r["name"] for r in cold["resources"])  # callbacks named
+    names = [r["name"] for r in cold["resources"]]
+    assert any("db-banner-holder.children" in name for name in names)  # callbacks named
+    # The page came with the layout: the pages router had nothing to render.
+    assert any("_dash-layout" in name for name in names)
+    assert not any("_pages_content" in name for name in names)
 
     assert change["changed_ms"] > 0
     assert change["target"] == "this_month"
@@ -61,3 +66,16 @@ def test_one_region_page_measured(bench_browser, dashboard_db_url):
     assert "| district | 150203 |" in text
     assert "browser console errors: 0" in text
     assert f"host speed {before:.1f} / {after:.1f} ms" in text
+
+
+def test_filter_changes_are_real_changes_on_any_day(bench_browser):
+    """The filter changes leave out a preset that shows 本年's months (近12个月 in
+    December): the page would have nothing to redraw."""
+    presets = bench_browser.FILTER_PRESETS
+    for month in range(1, 13):
+        chosen = bench_browser.filter_presets(date(2026, month, 15))
+        if month == 12:
+            assert chosen == tuple(p for p in presets if p != "last_12_months")
+        else:
+            assert chosen == presets, month
+        assert "this_year" not in chosen
