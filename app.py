@@ -8,15 +8,12 @@ govdash/data.py. Bootstrap's CSS is served from assets/vendor/ (no CDN).
 from __future__ import annotations
 
 import importlib.util
-import logging
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import dash
 import orjson
 from dash import Input, Output, State
-from dash._pages import _parse_query_string, _path_to_page
-from flask import abort, has_request_context, request
+from flask import abort, request
 
 from components.eager_chunks import load_dcc_chunks_eagerly
 from components.filters import URL_ID, params_from_search
@@ -29,8 +26,6 @@ from components.shell import (
     DB_STATUS_ID,
     PAGES_LOCATION_ID,
     VIEW_ID,
-    RenderedPage,
-    create_page_container,
     create_shell,
 )
 from components.states import create_db_banner
@@ -38,7 +33,6 @@ from data_access.settings import get_settings
 from govdash import data
 
 settings = get_settings()
-log = logging.getLogger("govdash.app")
 
 app = dash.Dash(
     __name__,
@@ -110,44 +104,7 @@ def serve_geojson(code: str):
 server.config["SECRET_KEY"] = settings.secret_key
 data.init_cache(server)
 
-
-def page_for_address(href: str | None) -> RenderedPage | None:
-    """The page the pages router would render for the address `href`, if it is one of
-    this app's pages registered with `prefill=True` (the region pages), else None.
-
-    The browser asks for the layout (`/_dash-layout`) from the page it shows, which is
-    that request's Referer. With the page already in the layout, a region page is drawn
-    without the router's round trip (the request, the page's data, and a second pass
-    of the renderer: 70–170 ms of a first view). Without a Referer (a proxy or a
-    policy that drops it), for other pages or if anything goes wrong, the router
-    renders the page, as it always did."""
-    if not href:
-        return None
-    try:
-        address = urlsplit(href)
-        if address.netloc != request.host:
-            return None
-        search = f"?{address.query}" if address.query else ""
-        page, variables = _path_to_page(app.strip_relative_path(address.path) or "")
-        if not page or not page.get("prefill"):
-            return None
-        # What the router passes (routing_callback_inputs): nothing shown yet.
-        states = {"_view": None, "_pathname": address.path, "_search": search}
-        layout = page["layout"](**(variables or {}), **_parse_query_string(search), **states)
-        title = page["title"](**(variables or {})) if callable(page["title"]) else page["title"]
-        return RenderedPage(layout, str(title), address.path, search, href.split("#")[0])
-    except Exception:  # noqa: BLE001 - the router renders it instead
-        log.exception("could not render %s into the layout", href)
-        return None
-
-
-def serve_layout():
-    """The app's layout, with the page of the browser's address in it (see above)."""
-    page = page_for_address(request.referrer) if has_request_context() else None
-    return create_shell(create_page_container(page), lang=settings.lang)
-
-
-app.layout = serve_layout
+app.layout = create_shell(lang=settings.lang)
 
 
 @app.callback(

@@ -11,8 +11,8 @@ township, a village and a grid measures:
   computed (12-month windows ending 25+i months ago, which no preset, filter change,
   同比/环比 or other cold view asks for); warm = the same URL again, browser cache kept;
 - filter change → redrawn charts, p50/p95: on /region/<code> (本年) a person opens the
-  period dropdown and picks another preset (one showing other months than 本年: not 近12个月
-  in December); from that click until all is redrawn;
+  period dropdown and picks another preset (one showing other months than 本年: not
+  近12个月 in December); from that click until all is redrawn;
 - bytes the browser received per page view (CDP performance log, encoded, headers
   included), first view and repeat view, and the biggest resources;
 - RSS and peak RSS (VmRSS/VmHWM) of every gunicorn worker after all page views;
@@ -98,7 +98,7 @@ VIEW_TIMEOUT_S = 120.0
 # Installed into every document before its own scripts run (CDP
 # Page.addScriptToEvaluateOnNewDocument). It records, on the page's clock:
 # lastMutation (any DOM change), renderedAt (the Dash pages callback that renders
-# the page content has finished, or the content came with the layout), and readySince (since when the page is complete:
+# the page content has finished), and readySince (since when the page is complete:
 # no callback pending, nothing loading, every Graph of the layout drawn, the URL as
 # expected). `since` is 0 for a navigation, or the click that starts a filter change.
 PAGE_PROBE_JS = """
@@ -108,7 +108,7 @@ PAGE_PROBE_JS = """
     since: 0, armed: false, expect: null, renderedAt: null, readySince: null,
     lastMutation: 0, pending: 0, graphsExpected: 0, graphsDrawn: 0, charts: [],
     // Dash pages renders every page through this callback.
-    watchOutput: "_pages_content.children", contentId: "_pages_content",
+    watchOutput: "_pages_content.children",
     // The shell's 10 s database health check runs on its own clock, not the page's.
     ignoreOutput: "db-banner-holder.children"
   };
@@ -168,24 +168,11 @@ PAGE_PROBE_JS = """
     });
     return out;
   }
-  // The page content came with the layout (app.py page_for_address): rendered as soon
-  // as it is in the renderer's state, without the pages callback.
-  function contentShown(state) {
-    var path = state.paths && state.paths.strs && state.paths.strs[bench.contentId];
-    if (!path) { return false; }
-    var node = state.layout;
-    for (var i = 0; i < path.length && node; i++) { node = node[path[i]]; }
-    return Boolean(node && node.props && node.props.children);
-  }
   var watchPending = false;
   function onStore() {
-    var state = window.store.getState();
-    var outputs = pendingOutputs(state);
+    var outputs = pendingOutputs(window.store.getState());
     var nowPending = outputs.some(function (o) { return o.indexOf(bench.watchOutput) >= 0; });
     if (watchPending && !nowPending) { bench.renderedAt = performance.now(); }
-    if (bench.renderedAt === null && bench.since === 0 && !nowPending && contentShown(state)) {
-      bench.renderedAt = performance.now();
-    }
     watchPending = nowPending;
     bench.pending = outputs.filter(function (o) { return o.indexOf(bench.ignoreOutput) < 0; }).length;
   }

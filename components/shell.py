@@ -4,8 +4,6 @@ re-drawn from the URL (labels in the URL's language, links keep the filters)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
 from urllib.parse import parse_qsl
 
 import dash
@@ -32,8 +30,6 @@ BRAND_ID = "nav-brand"
 LANG_SWITCH_ID = "lang-switch"
 PAGES_CONTENT_ID = "_pages_content"  # dash.page_container's content (Dash's own id)
 PAGES_LOCATION_ID = "_pages_location"  # and its dcc.Location
-PAGES_STORE_ID = "_pages_store"  # and its store ({"title"}: Dash sets the tab's title)
-PAGES_DUMMY_ID = "_pages_dummy"
 
 # (path, label key); the region link goes to /region/<current region>.
 NAV_ITEMS = (
@@ -126,40 +122,6 @@ def create_navbar(pathname: str | None = "/", search: str | None = "") -> dbc.Na
     )
 
 
-@dataclass(frozen=True)
-class RenderedPage:
-    """A page rendered for the address the browser shows (app.py `page_for_address`)."""
-
-    layout: Any
-    title: str
-    pathname: str
-    search: str
-    href: str
-
-
-def create_page_container(page: RenderedPage | None = None) -> html.Div:
-    """dash.page_container, or the same container already holding `page`: its
-    dcc.Location set to the address, so that it finds nothing to announce as it mounts
-    and the pages router (triggered by that) does not render the page again."""
-    if page is None:
-        return dash.page_container
-    return html.Div(
-        [
-            dcc.Location(
-                id=PAGES_LOCATION_ID,
-                refresh="callback-nav",
-                pathname=page.pathname,
-                search=page.search,
-                href=page.href,
-                hash="",
-            ),
-            html.Div(page.layout, id=PAGES_CONTENT_ID, disable_n_clicks=True),
-            dcc.Store(id=PAGES_STORE_ID, data={"title": page.title}),
-            html.Div(id=PAGES_DUMMY_ID, disable_n_clicks=True),
-        ]
-    )
-
-
 def create_shell(content=None, lang: str = "zh") -> html.Div:
     """The whole app layout around `content` (dash.page_container)."""
     return html.Div(
@@ -176,7 +138,7 @@ def create_shell(content=None, lang: str = "zh") -> html.Div:
                 # A spinner over the old page while the next one is computed; only
                 # when that takes longer than a moment (no flicker on cache hits).
                 dcc.Loading(
-                    content if content is not None else create_page_container(),
+                    content if content is not None else dash.page_container,
                     type="circle",
                     color="#1f5fa8",
                     delay_show=350,

@@ -17,7 +17,6 @@ dash.register_page(
     title="指挥舱 · govdash",
     name="指挥舱",
     order=0,
-    prefill=True,  # rendered into the first layout (app.py page_for_address)
 )
 
 

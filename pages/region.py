@@ -19,7 +19,6 @@ dash.register_page(
     title="区域态势 · govdash",
     name="区域",
     order=1,
-    prefill=True,  # rendered into the first layout (app.py page_for_address)
 )
 
 

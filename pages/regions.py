@@ -10,14 +10,7 @@ from pages._common import safe_page
 from pages._region_view import browser_url as _url
 from pages._region_view import render_region, same_view
 
-dash.register_page(
-    __name__,
-    path="/region",
-    title="区域态势 · govdash",
-    name="区域总览",
-    order=2,
-    prefill=True,  # rendered into the first layout (app.py page_for_address)
-)
+dash.register_page(__name__, path="/region", title="区域态势 · govdash", name="区域总览", order=2)
 
 
 @safe_page

@@ -193,17 +193,12 @@ def test_no_chart_is_drawn_twice_for_its_margins(dash_duo, dashboard_app, free_p
 # header line), from the first script of the page on.
 COUNT_UPDATES = """
 window.__updates = 0;
-window.__routed = 0;
 var fetchFirst = window.fetch;
 window.fetch = function (url, options) {
     var body = options && typeof options.body === 'string' ? options.body : '';
     if (String(url).indexOf('_dash-update-component') >= 0 &&
             body.indexOf('page-meta.children') >= 0) {
         window.__updates += 1;
-    }
-    if (String(url).indexOf('_dash-update-component') >= 0 &&
-            body.indexOf('_pages_content.children') >= 0) {
-        window.__routed += 1;  // the pages router
     }
     return fetchFirst.apply(this, arguments);
 };
@@ -213,8 +208,7 @@ window.fetch = function (url, options) {
 def test_a_page_view_is_not_updated_for_its_own_url(dash_duo, dashboard_app, free_port):
     """The update callbacks run for a URL the page was not rendered for: never after a
     page view (the filter bar's Location announces the address as it mounts), once per
-    filter change (the Location announces the new address twice). The first view comes
-    with the layout: the pages router does not render it."""
+    filter change (the Location announces the new address twice)."""
     dash_duo.driver.execute_cdp_cmd(
         "Page.addScriptToEvaluateOnNewDocument", {"source": COUNT_UPDATES}
     )
@@ -224,7 +218,6 @@ def test_a_page_view_is_not_updated_for_its_own_url(dash_duo, dashboard_app, fre
     drawn(dash_duo)
     time.sleep(1.0)
     assert dash_duo.driver.execute_script("return window.__updates;") == 0
-    assert dash_duo.driver.execute_script("return window.__routed;") == 0
     choose_period(dash_duo, "last_month")
     wait(
         dash_duo, lambda d: parse_qs(urlsplit(d.current_url).query).get("period") == ["last_month"]

@@ -31,8 +31,6 @@ from app_env import app_reading
 from dash import dcc
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from sqlalchemy import select, text
 
 from components.formatting import format_value
@@ -709,90 +707,3 @@ def test_facade_compare_and_ranking_equal_the_data_layer(
         assert data.compare(region, date_from, date_to, as_of, **filters) == want  # cached
         ranked = metrics.ranking(engine, region, date_from, date_to, as_of, **filters)
         assert data.ranking(region, date_from, date_to, as_of, **filters) == ranked
-
-
-# ------------------------------------------------------------------ the page in the layout
-def _layout_request(app_module, referrer: str | None) -> dict:
-    headers = {"Referer": referrer} if referrer is not None else {}
-    response = app_module.server.test_client().get("/_dash-layout", headers=headers)
-    assert response.status_code == 200
-    return response.get_json()
-
-
-def _find(node, component_id: str):
-    """The JSON component with `component_id` in a layout's JSON."""
-    if isinstance(node, list):
-        for child in node:
-            found = _find(child, component_id)
-            if found is not None:
-                return found
-        return None
-    if not isinstance(node, dict) or "props" not in node:
-        return None
-    if node["props"].get("id") == component_id:
-        return node
-    return _find(node["props"].get("children"), component_id)
-
-
-def _as_json(component) -> dict:
-    return json.loads(dash._utils.to_json(component))
-
-
-@pytest.mark.parametrize(
-    ("path", "module", "variables"),
-    [
-        ("/region/150203", "region", {"code": "150203"}),
-        ("/", "home", {}),
-        ("/region", "regions", {}),
-    ],
-)
-def test_the_layout_carries_the_region_page_of_the_address(app_module, path, module, variables):
-    """The browser asks for the layout from the page it shows (the Referer): a region
-    page comes in it as the pages router renders it for that URL, and the router's
-    dcc.Location holds that address, so it announces nothing as it mounts and the page
-    is not rendered twice; the tab's title is the page's."""
-    search = "?from=2024-01-01&to=2024-12-31"
-    layout = _layout_request(app_module, f"http://localhost{path}{search}#top")
-    content = _find(layout, "_pages_content")["props"]["children"]
-    want = page_layout(app_module, module)(
-        **variables, **Y2024, _view=None, _pathname=path, _search=search
-    )
-    assert content == _as_json(want)
-    location = _find(layout, "_pages_location")["props"]
-    assert (location["pathname"], location["search"], location["hash"]) == (path, search, "")
-    assert location["href"] == f"http://localhost{path}{search}"
-    title = dash.page_registry[f"pages.{module}"]["title"]
-    assert _find(layout, "_pages_store")["props"]["data"] == {"title": title}
-
-
-@pytest.mark.parametrize(
-    "referrer",
-    [
-        None,  # no Referer (a proxy or a policy dropped it)
-        "http://elsewhere.example/region/150203",  # another site's page
-        "http://localhost/cases?region=150203",  # a page the router renders
-        "http://localhost/no/such/page",  # the 404 page: the router's too
-        "not a url",
-        "http://localhost/region/150203?from=2024-13-45",  # bad dates: the page says so
-    ],
-)
-def test_the_layout_leaves_other_addresses_to_the_router(app_module, referrer):
-    layout = _layout_request(app_module, referrer)
-    content = _find(layout, "_pages_content")
-    if referrer and referrer.endswith("2024-13-45"):
-        assert content["props"]["children"]  # rendered, with its notice of the bad date
-        return
-    assert content["props"].get("children") is None
-    assert "pathname" not in _find(layout, "_pages_location")["props"]
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=80))
-def test_any_referer_gives_a_layout(app_module, text):
-    """A Referer is whatever a client sends (a header holds no line breaks, and its
-    bytes arrive as Latin-1): the layout never fails for it."""
-    referrer = "http://localhost/region/" + text
-    headers = {"Referer": referrer.encode("utf-8").decode("latin-1")}
-    response = app_module.server.test_client().get("/_dash-layout", headers=headers)
-    assert response.status_code == 200
-    assert _find(response.get_json(), "_pages_content") is not None
