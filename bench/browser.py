@@ -90,6 +90,9 @@ def filter_presets(today: date) -> tuple[str, ...]:
     return tuple(p for p in FILTER_PRESETS if preset_period(p, today) != year)
 
 
+# The region page's update callbacks (pages/_region_view.py: their first output) redraw
+# it for a filter change; the pages router does not hear of it.
+FILTER_WATCH = "page-meta.children"
 REGION_PAGE_SELECTOR = "#region-page"  # pages/_region_view.py's root (with data or not)
 QUIET_MS = 500  # the DOM must stay unchanged this long before a view counts as done
 POLL_MS = 10  # how often the in-page probe re-checks readiness
@@ -97,8 +100,9 @@ VIEW_TIMEOUT_S = 120.0
 
 # Installed into every document before its own scripts run (CDP
 # Page.addScriptToEvaluateOnNewDocument). It records, on the page's clock:
-# lastMutation (any DOM change), renderedAt (the Dash pages callback that renders
-# the page content has finished), and readySince (since when the page is complete:
+# lastMutation (any DOM change), renderedAt (the callback `watchOutput` names has
+# finished: Dash pages' for a navigation, the region page's update for a filter
+# change), and readySince (since when the page is complete:
 # no callback pending, nothing loading, every Graph of the layout drawn, the URL as
 # expected). `since` is 0 for a navigation, or the click that starts a filter change.
 PAGE_PROBE_JS = """
@@ -107,7 +111,8 @@ PAGE_PROBE_JS = """
   var bench = window.__govdashBench = {
     since: 0, armed: false, expect: null, renderedAt: null, readySince: null,
     lastMutation: 0, pending: 0, graphsExpected: 0, graphsDrawn: 0, charts: [],
-    // Dash pages renders every page through this callback.
+    // Dash pages renders every page through this callback (a filter change on a
+    // region page is drawn by the page's update instead: FILTER_WATCH).
     watchOutput: "_pages_content.children",
     // The shell's 10 s database health check runs on its own clock, not the page's.
     ignoreOutput: "db-banner-holder.children"
@@ -598,8 +603,10 @@ def filter_change(driver, page_url: str, target_preset: str) -> dict[str, Any]:
     drain_logs(driver)
     # The probe takes the option's click event as the start (its own timestamp).
     driver.execute_script(
-        "var b = window.__govdashBench; b.armed = true; b.expect = arguments[0];",
+        "var b = window.__govdashBench; b.armed = true; b.expect = arguments[0];"
+        "b.watchOutput = arguments[1];",
         f"period={target_preset}",
+        FILTER_WATCH,
     )
     option.click()
     changed_ms = wait_until_drawn(driver)

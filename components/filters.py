@@ -30,7 +30,9 @@ URL_TRIGGERS = {"type": URL_TRIGGER, "shape": dash.ALL}
 HISTORY_ID = "filter-history"  # {"url", "at"}: the address after browser back/forward
 # Each page carries its own dcc.Location for the callbacks that change the URL: a
 # callback whose output is already on the page but whose inputs arrive with a new
-# page would run on every render (Dash ignores prevent_initial_call then).
+# page would run on every render (Dash ignores prevent_initial_call then). These two
+# and URL_ID are what assets/govdash.js `PAGE_LOCATIONS` sets for a filter change
+# redrawn in place.
 PAGE_URL_ID = "page-url"
 FILTER_URL_ID = "filter-url"
 PERIOD_ID = "filter-period"

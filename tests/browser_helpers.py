@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import (
+    NoSuchElementException,
+    StaleElementReferenceException,
+    TimeoutException,
+)
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 
@@ -27,3 +33,38 @@ def start(dash_duo, app, port: int, height: int = 1000) -> str:
 def tile(dash_duo, key: str) -> str:
     """The text of the KPI tile `key` (受理量 is "accepted", ...)."""
     return dash_duo.find_element(f"#kpi-{key}-value").text
+
+
+def points_of(dash_duo, graph_id: str, field: str = "customdata") -> list:
+    """A field (region codes) of the first trace of a graph, as drawn."""
+    script = (
+        "var gd = document.querySelector("
+        "'#' + arguments[0] + '.js-plotly-plot, #' + arguments[0] + ' .js-plotly-plot');"
+        "return gd && gd.data && gd.data[0] ? gd.data[0][arguments[1]] : null;"
+    )
+    return wait(dash_duo, lambda d: d.execute_script(script, graph_id, field))
+
+
+def click_bar(dash_duo, graph_id: str, code: str) -> None:
+    """Move the mouse onto the bar of `code` and click it (as a person would).
+
+    Plotly takes the click from its hover state, so the pointer first rests on the
+    bar; under a loaded CI machine the first hover can be missed, hence the retry."""
+    before = dash_duo.driver.current_url
+    for _attempt in range(3):
+        codes = points_of(dash_duo, graph_id)
+        index = list(codes).index(code)
+        bars = wait(
+            dash_duo,
+            lambda d: d.find_elements(By.CSS_SELECTOR, f"#{graph_id} .barlayer .trace .point path"),
+        )
+        bar = bars[index]
+        actions = ActionChains(dash_duo.driver)
+        actions.move_to_element(bar).pause(0.5).perform()
+        ActionChains(dash_duo.driver).click().perform()
+        try:
+            WebDriverWait(dash_duo.driver, 6).until(lambda d: d.current_url != before)
+            return
+        except TimeoutException:
+            continue
+    raise AssertionError(f"clicking the bar of {code} on {graph_id} did not navigate")

@@ -48,7 +48,9 @@ def test_one_region_page_measured(bench_browser, dashboard_db_url):
     assert change["changed_ms"] > 0
     assert change["target"] == "this_month"
     assert change["bytes"] > 0
-    assert any("_pages_content" in r["name"] for r in change["resources"])
+    names = [r["name"] for r in change["resources"]]
+    assert any("page-meta.children" in name for name in names)  # the update, named
+    assert not any("_pages_content" in name for name in names)  # the router: not asked
 
     assert result["console_errors"] == []
     assert result["server_errors"] == []

@@ -18,7 +18,7 @@ from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from browser_helpers import start, tile, wait
+from browser_helpers import click_bar, points_of, start, tile, wait
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC  # noqa: N812
@@ -193,12 +193,17 @@ def test_no_chart_is_drawn_twice_for_its_margins(dash_duo, dashboard_app, free_p
 # header line), from the first script of the page on.
 COUNT_UPDATES = """
 window.__updates = 0;
+window.__routed = 0;
 var fetchFirst = window.fetch;
 window.fetch = function (url, options) {
     var body = options && typeof options.body === 'string' ? options.body : '';
     if (String(url).indexOf('_dash-update-component') >= 0 &&
             body.indexOf('page-meta.children') >= 0) {
         window.__updates += 1;
+    }
+    if (String(url).indexOf('_dash-update-component') >= 0 &&
+            body.indexOf('_pages_content.children') >= 0) {
+        window.__routed += 1;  // the pages router
     }
     return fetchFirst.apply(this, arguments);
 };
@@ -208,7 +213,8 @@ window.fetch = function (url, options) {
 def test_a_page_view_is_not_updated_for_its_own_url(dash_duo, dashboard_app, free_port):
     """The update callbacks run for a URL the page was not rendered for: never after a
     page view (the filter bar's Location announces the address as it mounts), once per
-    filter change (the Location announces the new address twice)."""
+    filter change (the Location announces the new address twice). The pages router is
+    not asked about a filter change: the page redraws itself."""
     dash_duo.driver.execute_cdp_cmd(
         "Page.addScriptToEvaluateOnNewDocument", {"source": COUNT_UPDATES}
     )
@@ -218,6 +224,7 @@ def test_a_page_view_is_not_updated_for_its_own_url(dash_duo, dashboard_app, fre
     drawn(dash_duo)
     time.sleep(1.0)
     assert dash_duo.driver.execute_script("return window.__updates;") == 0
+    routed = dash_duo.driver.execute_script("return window.__routed;")
     choose_period(dash_duo, "last_month")
     wait(
         dash_duo, lambda d: parse_qs(urlsplit(d.current_url).query).get("period") == ["last_month"]
@@ -225,6 +232,7 @@ def test_a_page_view_is_not_updated_for_its_own_url(dash_duo, dashboard_app, fre
     drawn(dash_duo)
     time.sleep(1.0)
     assert dash_duo.driver.execute_script("return window.__updates;") == 1
+    assert dash_duo.driver.execute_script("return window.__routed;") == routed
     assert dash_duo.get_logs() == []
 
 
@@ -256,4 +264,27 @@ def test_a_filter_change_leaves_the_charts_it_does_not_change(dash_duo, dashboar
     assert redrawn["region-trend"] is False, redrawn
     for graph_id in ("region-levels", "region-sources", "region-rank-bar", "region-children"):
         assert redrawn[graph_id] is True, redrawn
+    assert dash_duo.get_logs() == []
+
+
+def test_drill_down_after_a_filter_change_keeps_the_new_filters(dash_duo, dashboard_app, free_port):
+    """A filter change redraws the page without the pages router; the page's own
+    Locations still know the new address, so a click on a child's bar opens the
+    child with the new filters."""
+    base = start(dash_duo, dashboard_app, free_port, height=1400)
+    dash_duo.driver.get(base + "/region/150203?from=2024-01-01&to=2024-12-31")
+    dash_duo.wait_for_text_to_equal("#kpi-accepted-value", "4,013", timeout=30)
+    drawn(dash_duo)
+    dash_duo.select_dcc_dropdown("#filter-kind", "信访")
+    wait(dash_duo, lambda d: parse_qs(urlsplit(d.current_url).query).get("kind") == ["petition"])
+    wait(dash_duo, lambda d: tile(dash_duo, "accepted") != "4,013")
+    drawn(dash_duo)
+    child = points_of(dash_duo, "region-rank-bar")[0]
+    click_bar(dash_duo, "region-rank-bar", child)
+    wait(dash_duo, lambda d: urlsplit(d.current_url).path == f"/region/{child}")
+    query = parse_qs(urlsplit(dash_duo.driver.current_url).query)
+    assert query.get("kind") == ["petition"]
+    assert (query.get("from"), query.get("to")) == (["2024-01-01"], ["2024-12-31"])
+    wait(dash_duo, lambda d: d.find_elements(By.CSS_SELECTOR, f"[data-region='{child}']"))
+    assert "信访" in dash_duo.find_element("#filter-kind").text
     assert dash_duo.get_logs() == []
