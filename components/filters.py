@@ -23,11 +23,12 @@ URL_ID = "url"  # the shell's dcc.Location (refresh="callback-nav")
 # A page that redraws itself in place for a filter change carries a dcc.Store with the
 # id {"type": URL_TRIGGER, "shape": <its own name>} holding the URL (path and query)
 # it shows, as the Input of its update callback: the filter bar writes the next URL
-# there in the same step as into its Location, so the update's request leaves at once
-# instead of after the URL went round the page's Locations.
+# there in the same step as into the address bar, so the update's request leaves at
+# once, and leaves the pages router out (assets/govdash.js `applyFilters`).
 URL_TRIGGER = "url-trigger"
 URL_TRIGGERS = {"type": URL_TRIGGER, "shape": dash.ALL}
-HISTORY_ID = "filter-history"  # {"url", "at"}: the address after browser back/forward
+# {"url", "at"}: the address after browser back/forward (set by assets/govdash.js)
+HISTORY_ID = "filter-history"
 # Each page carries its own dcc.Location for the callbacks that change the URL: a
 # callback whose output is already on the page but whose inputs arrive with a new
 # page would run on every render (Dash ignores prevent_initial_call then). These two

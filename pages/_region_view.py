@@ -15,11 +15,12 @@ page shape (with children: `update_region`; a grid: `update_grid`; neither:
 `update_plain`), each triggered by a store that only a page of its shape has, so its
 outputs are always there: a URL trigger of the filter bar's (components/filters.py
 `URL_TRIGGER`), which writes a filter change's URL there in the same step as into the
-address bar, so the update's request leaves at once (browser back/forward reaches it
-from the filter bar's dcc.Location). A chart whose figure the new URL does not change (the trend of 本月 and
-of 本年, the load per center at the same moment) is left as drawn: the page keeps
-the fingerprints of the figures drawn (`DRAWN_ID`) and the update sends only the
-others. The page looks the same either way: `build_view` makes the parts for both.
+address bar, so the update's request leaves at once, and the pages router does not
+hear of it (browser back/forward reaches the trigger from a popstate listener). A
+chart whose figure the new URL does not change (the trend of 本月 and of 本年, the
+load per center at the same moment) is left as drawn: the page keeps the fingerprints
+of the figures drawn (`DRAWN_ID`) and the update sends only the others. The page
+looks the same either way: `build_view` makes the parts for both.
 """
 
 from __future__ import annotations
