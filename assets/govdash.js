@@ -89,7 +89,7 @@
                    not a custom choice (a page redrawn in place sets the date picker to
                    its preset's dates; ?period=last_month must stay). */
     var ALL = "all", CUSTOM = "custom";
-    var PERIOD_ID = "filter-period", DATES_ID = "filter-dates";
+    var PERIOD_ID = "filter-period", DATES_ID = "filter-dates", SHOWN_ID = "filter-shown";
 
     function mergeQuery(search, updates) {
         var kept = [];
@@ -164,6 +164,19 @@
         });
     }
 
+    /* A preset chosen: its dates into the date picker now (components/filters.py
+       preset_dates), and into the period shown first, so that the picker's change is
+       not taken for a custom choice (filterHref); the update then finds them set and
+       does not draw the picker again after the charts. */
+    function showPresetDates(trigger, period, presetDates, setProps) {
+        var dates = trigger === PERIOD_ID && presetDates && presetDates[period];
+        if (!dates) {
+            return;
+        }
+        setProps(SHOWN_ID, { data: { period: period, from: dates[0], to: dates[1] } });
+        setProps(DATES_ID, { start_date: dates[0], end_date: dates[1] });
+    }
+
     /* The dcc.Locations of a region page but the pages router's (components/shell.py
        URL_ID, components/filters.py FILTER_URL_ID and PAGE_URL_ID). */
     var PAGE_LOCATIONS = ["url", "filter-url", "page-url"];
@@ -177,7 +190,7 @@
        Location, and the router renders the page for it. */
     window.dash_clientside.govdash.applyFilters = function (period, startDate, endDate, kind,
                                                            source, level, kindFixed, pathname,
-                                                           search, shown, triggers) {
+                                                           search, shown, triggers, presetDates) {
         var noUpdate = window.dash_clientside.no_update;
         var ctx = window.dash_clientside.callback_context;
         var href = null;
@@ -199,6 +212,7 @@
                 href: window.location.href
             };
             PAGE_LOCATIONS.forEach(function (id) { setProps(id, address); });
+            showPresetDates(ctx && ctx.triggered_id, period, presetDates, setProps);
             return [noUpdate, triggerValues(urlKey(href), triggers)];
         }
         return [href, triggerValues(urlKey(href), triggers)];

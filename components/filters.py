@@ -9,6 +9,7 @@ level, and whatever else the page keeps (region, status, lang, ...), untouched.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -17,7 +18,7 @@ import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, clientside_callback, dcc, html
 
 from .i18n import t
-from .url_state import KINDS, PRESETS, SOURCES, WARNING_LEVELS, Filters
+from .url_state import KINDS, PRESETS, SOURCES, WARNING_LEVELS, Filters, preset_period
 
 URL_ID = "url"  # the shell's dcc.Location (refresh="callback-nav")
 # A page that redraws itself in place for a filter change carries a dcc.Store with the
@@ -42,6 +43,7 @@ KIND_ID = "filter-kind"
 SOURCE_ID = "filter-source"
 LEVEL_ID = "filter-level"
 FILTER_SHOWN_ID = "filter-shown"  # shown_period() of the page
+PRESET_DATES_ID = "filter-preset-dates"  # preset_dates(): each preset's first and last day
 
 CUSTOM = "custom"
 ALL = "all"
@@ -159,6 +161,7 @@ def create_filter_bar(
         dcc.Location(id=FILTER_URL_ID, refresh="callback-nav"),
         dcc.Store(id=HISTORY_ID),
         dcc.Store(id=FILTER_SHOWN_ID, data=shown_period(filters)),
+        dcc.Store(id=PRESET_DATES_ID, data=preset_dates()),
         html.Div(fields, className="gd-filter-fields"),
     ]
     if filters.problems:
@@ -193,6 +196,14 @@ def shown_period(filters: Filters) -> dict[str, str | None]:
     }
 
 
+def preset_dates(today: date | None = None) -> dict[str, list[str]]:
+    """Each preset's first and last day (ISO): a page redrawn in place shows a chosen
+    preset's dates in the date picker at once, not after its update's reply (which
+    sets them again only if they differ, e.g. past midnight)."""
+    today = today or date.today()
+    return {p: [d.isoformat() for d in preset_period(p, today)] for p in PRESETS}
+
+
 # The filter bar writes its state into the URL in the browser (no round trip to the
 # server): assets/govdash.js `applyFilters`, around the pure `govdash.filterHref`
 # (tested in a real browser: tests/e2e/test_filter_bar_browser.py). It writes the same
@@ -212,6 +223,7 @@ clientside_callback(
     State(FILTER_URL_ID, "search"),
     State(FILTER_SHOWN_ID, "data"),
     State(URL_TRIGGERS, "data"),
+    State(PRESET_DATES_ID, "data"),
     prevent_initial_call=True,
 )
 

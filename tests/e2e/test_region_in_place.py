@@ -288,3 +288,45 @@ def test_drill_down_after_a_filter_change_keeps_the_new_filters(dash_duo, dashbo
     wait(dash_duo, lambda d: d.find_elements(By.CSS_SELECTOR, f"[data-region='{child}']"))
     assert "信访" in dash_duo.find_element("#filter-kind").text
     assert dash_duo.get_logs() == []
+
+
+# Holds the reply of the region page's update until the test lets it through.
+HOLD_UPDATES = """
+window.__release = null;
+var fetchHeld = window.fetch;
+window.fetch = function (url, options) {
+    var body = options && typeof options.body === 'string' ? options.body : '';
+    var reply = fetchHeld.apply(this, arguments);
+    if (body.indexOf('page-meta.children') < 0) { return reply; }
+    return new Promise(function (resolve) { window.__release = function () { resolve(reply); }; });
+};
+"""
+
+
+def test_a_preset_shows_its_dates_before_the_update_answers(dash_duo, dashboard_app, free_port):
+    """Choosing a preset puts its dates into the date picker at once (the picker is not
+    drawn again after the charts); the URL keeps the preset and the page follows."""
+    base = start(dash_duo, dashboard_app, free_port, height=1400)
+    dash_duo.driver.get(base + "/region/150203?from=2024-01-01&to=2024-12-31")
+    dash_duo.wait_for_text_to_equal("#kpi-accepted-value", "4,013", timeout=30)
+    drawn(dash_duo)
+    dash_duo.driver.execute_script(HOLD_UPDATES)
+    choose_period(dash_duo, "last_month")
+    first, last = preset_period("last_month", date.today())
+
+    def dates(d) -> list[str]:
+        return [
+            i.get_attribute("value") for i in d.find_elements(By.CSS_SELECTOR, ".gd-w-dates input")
+        ]
+
+    wait(dash_duo, lambda d: d.execute_script("return window.__release !== null;"))
+    wait(dash_duo, lambda d: dates(d) == [first.isoformat(), last.isoformat()])
+    assert tile(dash_duo, "accepted") == "4,013"  # the update has not answered yet
+    dash_duo.driver.execute_script("window.__release();")
+    wait(dash_duo, lambda d: first.isoformat() in d.find_element(By.ID, "page-meta").text)
+    drawn(dash_duo)
+    time.sleep(1.0)
+    assert dates(dash_duo.driver) == [first.isoformat(), last.isoformat()]
+    query = parse_qs(urlsplit(dash_duo.driver.current_url).query)
+    assert query.get("period") == ["last_month"] and "from" not in query
+    assert dash_duo.get_logs() == []

@@ -22,6 +22,7 @@ from components.filters import (
     PERIOD_ID,
     create_filter_bar,
     merge_query,
+    preset_dates,
 )
 from components.formatting import (
     change_tone,
@@ -751,3 +752,14 @@ def test_a_village_row_without_a_grid_is_not_a_link_and_not_an_empty_id():
     links = [cell["href"] for row in parsed.rows for cell in row["cells"] if cell["href"]]
     assert links == ["/region/150203001015001"]
     assert "未划入网格" in [row["cells"][1]["text"] for row in parsed.rows]
+
+
+def test_preset_dates_are_each_presets_first_and_last_day():
+    assert preset_dates(date(2026, 12, 1)) == {
+        "this_month": ["2026-12-01", "2026-12-31"],
+        "last_month": ["2026-11-01", "2026-11-30"],
+        "this_quarter": ["2026-10-01", "2026-12-31"],
+        "this_year": ["2026-01-01", "2026-12-31"],
+        "last_12_months": ["2026-01-01", "2026-12-31"],
+    }
+    assert preset_dates(date(2024, 3, 31))["last_month"] == ["2024-02-01", "2024-02-29"]
