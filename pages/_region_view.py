@@ -683,9 +683,13 @@ def _view_figures(view: RegionView) -> dict[str, Figure]:
     return figures
 
 
+def _fingerprints(figures: dict[str, Figure]) -> dict[str, str]:
+    return {graph_id: figure_fingerprint(fig) for graph_id, fig in figures.items()}
+
+
 def drawn_fingerprints(view: RegionView) -> dict[str, str]:
     """graph id → fingerprint of the figure a page renders with (the page's store)."""
-    return {graph_id: figure_fingerprint(fig) for graph_id, fig in _view_figures(view).items()}
+    return _fingerprints(_view_figures(view))
 
 
 def _changed_charts(
@@ -693,7 +697,7 @@ def _changed_charts(
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Each figure, or no_update where the chart already shows it; and the fingerprints
     of what the charts show then."""
-    fingerprints = {graph_id: figure_fingerprint(fig) for graph_id, fig in figures.items()}
+    fingerprints = _fingerprints(figures)
     drawn = drawn if isinstance(drawn, dict) else {}
     charts = {
         graph_id: no_update if drawn.get(graph_id) == fingerprints[graph_id] else fig

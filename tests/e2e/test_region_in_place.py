@@ -53,6 +53,21 @@ def drawn(dash_duo) -> None:
     time.sleep(0.4)
 
 
+def open_kundulun_2024(dash_duo, app, port: int) -> str:
+    """昆都仑区 in 2024 (4,013 受理), fully drawn; returns the app's base URL."""
+    base = start(dash_duo, app, port, height=1400)
+    dash_duo.driver.get(base + "/region/150203?from=2024-01-01&to=2024-12-31")
+    dash_duo.wait_for_text_to_equal("#kpi-accepted-value", "4,013", timeout=30)
+    drawn(dash_duo)
+    return base
+
+
+def shown_dates(driver) -> list[str]:
+    """The date picker's two dates as shown."""
+    inputs = driver.find_elements(By.CSS_SELECTOR, ".gd-w-dates input")
+    return [i.get_attribute("value") for i in inputs]
+
+
 def choose_period(dash_duo, preset: str) -> None:
     driver = dash_duo.driver
     WebDriverWait(driver, 20).until(EC.element_to_be_clickable((By.ID, "filter-period"))).click()
@@ -94,10 +109,7 @@ def test_a_filter_change_redraws_the_page_in_place(
     dash_duo, dashboard_app, dashboard_db_url, free_port
 ):
     engine = make_engine(dashboard_db_url)
-    base = start(dash_duo, dashboard_app, free_port, height=1400)
-    dash_duo.driver.get(base + "/region/150203?from=2024-01-01&to=2024-12-31")
-    dash_duo.wait_for_text_to_equal("#kpi-accepted-value", "4,013", timeout=30)
-    drawn(dash_duo)
+    open_kundulun_2024(dash_duo, dashboard_app, free_port)
     dash_duo.driver.execute_script(MARK)
 
     choose_period(dash_duo, "last_month")
@@ -115,8 +127,7 @@ def test_a_filter_change_redraws_the_page_in_place(
     kept = dash_duo.driver.execute_script(KEPT)
     assert kept and all(kept), "every chart is redrawn where it is, none mounted anew"
     assert first.isoformat() in dash_duo.find_element("#page-meta").text
-    dates = [i.get_attribute("value") for i in dash_duo.find_elements(".gd-w-dates input")]
-    assert dates == [first.isoformat(), last.isoformat()]
+    assert shown_dates(dash_duo.driver) == [first.isoformat(), last.isoformat()]
     time.sleep(1.0)  # the date picker was set: the URL keeps the preset all the same
     query = parse_qs(urlsplit(dash_duo.driver.current_url).query)
     assert query.get("period") == ["last_month"] and "from" not in query
@@ -141,8 +152,7 @@ def test_a_filter_change_redraws_the_page_in_place(
     drawn(dash_duo)
     assert tile(dash_duo, "closure_rate") == "96.71%"
     assert all(dash_duo.driver.execute_script(KEPT))
-    dates = [i.get_attribute("value") for i in dash_duo.find_elements(".gd-w-dates input")]
-    assert dates == ["2024-01-01", "2024-12-31"]
+    assert shown_dates(dash_duo.driver) == ["2024-01-01", "2024-12-31"]
     assert "自定义" in dash_duo.find_element("#filter-period").text
 
     # Forward: the filter change's view again, and back once more.
@@ -218,10 +228,7 @@ def test_a_page_view_is_not_updated_for_its_own_url(dash_duo, dashboard_app, fre
     dash_duo.driver.execute_cdp_cmd(
         "Page.addScriptToEvaluateOnNewDocument", {"source": COUNT_UPDATES}
     )
-    base = start(dash_duo, dashboard_app, free_port, height=1400)
-    dash_duo.driver.get(base + "/region/150203?from=2024-01-01&to=2024-12-31")
-    dash_duo.wait_for_text_to_equal("#kpi-accepted-value", "4,013", timeout=30)
-    drawn(dash_duo)
+    open_kundulun_2024(dash_duo, dashboard_app, free_port)
     time.sleep(1.0)
     assert dash_duo.driver.execute_script("return window.__updates;") == 0
     routed = dash_duo.driver.execute_script("return window.__routed;")
@@ -271,10 +278,7 @@ def test_drill_down_after_a_filter_change_keeps_the_new_filters(dash_duo, dashbo
     """A filter change redraws the page without the pages router; the page's own
     Locations still know the new address, so a click on a child's bar opens the
     child with the new filters."""
-    base = start(dash_duo, dashboard_app, free_port, height=1400)
-    dash_duo.driver.get(base + "/region/150203?from=2024-01-01&to=2024-12-31")
-    dash_duo.wait_for_text_to_equal("#kpi-accepted-value", "4,013", timeout=30)
-    drawn(dash_duo)
+    open_kundulun_2024(dash_duo, dashboard_app, free_port)
     dash_duo.select_dcc_dropdown("#filter-kind", "信访")
     wait(dash_duo, lambda d: parse_qs(urlsplit(d.current_url).query).get("kind") == ["petition"])
     wait(dash_duo, lambda d: tile(dash_duo, "accepted") != "4,013")
@@ -306,27 +310,19 @@ window.fetch = function (url, options) {
 def test_a_preset_shows_its_dates_before_the_update_answers(dash_duo, dashboard_app, free_port):
     """Choosing a preset puts its dates into the date picker at once (the picker is not
     drawn again after the charts); the URL keeps the preset and the page follows."""
-    base = start(dash_duo, dashboard_app, free_port, height=1400)
-    dash_duo.driver.get(base + "/region/150203?from=2024-01-01&to=2024-12-31")
-    dash_duo.wait_for_text_to_equal("#kpi-accepted-value", "4,013", timeout=30)
-    drawn(dash_duo)
+    open_kundulun_2024(dash_duo, dashboard_app, free_port)
     dash_duo.driver.execute_script(HOLD_UPDATES)
     choose_period(dash_duo, "last_month")
     first, last = preset_period("last_month", date.today())
 
-    def dates(d) -> list[str]:
-        return [
-            i.get_attribute("value") for i in d.find_elements(By.CSS_SELECTOR, ".gd-w-dates input")
-        ]
-
     wait(dash_duo, lambda d: d.execute_script("return window.__release !== null;"))
-    wait(dash_duo, lambda d: dates(d) == [first.isoformat(), last.isoformat()])
+    wait(dash_duo, lambda d: shown_dates(d) == [first.isoformat(), last.isoformat()])
     assert tile(dash_duo, "accepted") == "4,013"  # the update has not answered yet
     dash_duo.driver.execute_script("window.__release();")
     wait(dash_duo, lambda d: first.isoformat() in d.find_element(By.ID, "page-meta").text)
     drawn(dash_duo)
     time.sleep(1.0)
-    assert dates(dash_duo.driver) == [first.isoformat(), last.isoformat()]
+    assert shown_dates(dash_duo.driver) == [first.isoformat(), last.isoformat()]
     query = parse_qs(urlsplit(dash_duo.driver.current_url).query)
     assert query.get("period") == ["last_month"] and "from" not in query
     assert dash_duo.get_logs() == []
