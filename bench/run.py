@@ -20,7 +20,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,14 +29,25 @@ PG_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 # (from, to, as_of): as_of None = the default (the period's end, or now). The two
 # running months are 本月 as a page shows it on the 1st (a day's first hours: its
 # 同比/环比 periods are observed the same way) and in mid-month (closures inside
-# as_of's month).
+# as_of's month); "custom" is a period of custom dates, from and to inside months
+# (partial edge months, and open/overdue at a moment inside a month).
 PERIODS = {
     "1m": (date(2025, 10, 1), date(2025, 10, 31), None),
     "1m day 1": (date(2025, 10, 1), date(2025, 10, 31), datetime(2025, 10, 1, 13, 0)),
     "1m day 17": (date(2025, 10, 1), date(2025, 10, 31), datetime(2025, 10, 17, 13, 0)),
+    "custom": (date(2025, 3, 5), date(2025, 6, 17), None),
     "1y": (date(2025, 1, 1), date(2025, 12, 31), None),
     "5y": (date(2021, 1, 1), date(2025, 12, 31), None),
 }
+
+
+def as_of_inside_a_month(period: str) -> bool:
+    """Whether the period is seen at a moment inside a month (its own end, or as_of)."""
+    date_from, date_to, as_of = PERIODS[period]
+    moment = as_of.date() if as_of is not None else date_to
+    return as_of is not None or (moment + timedelta(days=1)).day != 1
+
+
 WARM_UP = (date(2024, 3, 1), date(2024, 3, 31))
 CALLS = ("kpis", "child", "center", "source", "category", "level", "month")
 
@@ -191,6 +202,10 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
+def _ms(value: float | None) -> str:
+    return "not timed" if value is None else f"{value} ms"
+
+
 def report(results: list[dict]) -> str:
     lines = []
     for result in results:
@@ -207,7 +222,7 @@ def report(results: list[dict]) -> str:
         )
         lines.append("|---|---|---|---|---|---|")
         by_key = {(r["scope"], r["period"], r["call"], r["rollups"]): r for r in result["rows"]}
-        worst = {True: 0.0, False: 0.0}  # by "is the period a running month"
+        worst: dict[bool, float | None] = {True: None, False: None}  # by "as_of inside a month"
         for scope in ("city", "district", "township", "village"):
             for period in PERIODS:
                 for call in CALLS:
@@ -215,8 +230,8 @@ def report(results: list[dict]) -> str:
                     if fast is None:  # a period left out (--periods)
                         continue
                     slow = by_key.get((scope, period, call, False))
-                    running = PERIODS[period][2] is not None
-                    worst[running] = max(worst[running], fast["p95_ms"])
+                    inside = as_of_inside_a_month(period)
+                    worst[inside] = max(worst[inside] or 0.0, fast["p95_ms"])
                     if slow is None:
                         straight, ratio = "not timed", "—"
                     else:
@@ -227,10 +242,10 @@ def report(results: list[dict]) -> str:
                         f"{straight} | {ratio} |"
                     )
         lines.append(
-            f"\nworst p95 through rollups: {worst[False]} ms over the ended periods "
-            f"(1m, 1y, 5y); {worst[True]} ms over the running months, whose as_of lies "
-            "inside the data (a past moment: open and overdue then are counted from the "
-            "cases table)"
+            f"\nworst p95 through rollups: {_ms(worst[False])} over the periods seen at a "
+            f"month end (1m, 1y, 5y); {_ms(worst[True])} over those seen inside a month (the "
+            "running months and the custom dates: the stored snapshot of the month end "
+            "before, plus what changed since, from the cases table)"
         )
     return "\n".join(lines)
 

@@ -43,6 +43,20 @@ WARNING_LEVELS = ("red", "orange", "yellow", "green")
 STATUSES = ("accepted", "dispatched", "in_progress", "closed", "archived", "rejected", "void")
 ALL_KINDS = "all"  # the rollups' kind for rows that sum every kind
 EXCLUDED_STATUSES = ("rejected", "void")  # 不予受理 / 作废: outside every metric
+LATE_COVER_COLUMNS = (
+    "deadline_at",
+    "village_code",
+    "accepted_at",
+    "closed_at",
+    "status",
+    "kind",
+    "warning_level",
+    "source",
+    "category",
+    "center_id",
+    "grid_code",
+)
+LATE_OR_OPEN = "closed_at IS NULL OR closed_at > deadline_at"
 OPEN_NOW_EXTRA_COLUMNS = ("status", "source", "category", "accepted_at", "grid_code")
 # The columns of `cases` that the metric queries read besides scope and accepted_at
 # (see measures.py and metrics.py): the village index carries them all.
@@ -232,6 +246,15 @@ class Case(Base):
             "status",
             sqlite_where=text("petitioner_key IS NOT NULL"),
             postgresql_where=text("petitioner_key IS NOT NULL"),
+        ),
+        # The cases open, or closed after they fell due, by deadline_at: a snapshot
+        # inside a month starts from the month end before and counts those falling due
+        # in between (metrics._snapshot_changes); the predicate is metrics.late_or_open.
+        Index(
+            "ix_cases_late_cover",
+            *LATE_COVER_COLUMNS,
+            sqlite_where=text(LATE_OR_OPEN),
+            postgresql_where=text(LATE_OR_OPEN),
         ),
         # The open cases "now", read by the snapshot metrics past the data horizon: every
         # column they filter or group on, so the table itself is not read.

@@ -92,6 +92,11 @@ MID_MONTH_CASES = [
     ("150200", date(2025, 1, 1), date(2025, 12, 31), datetime(2025, 11, 22, 10, 30)),
     ("150203", date(2024, 3, 1), date(2025, 8, 31), datetime(2025, 6, 9, 23, 0)),
     ("150203001", date(2025, 10, 1), date(2025, 10, 31), datetime(2025, 10, 23, 2, 40)),
+    # Custom dates, seen at their own end (open and overdue then: the month end
+    # before from the rollups, plus that month's changes from the cases table).
+    ("150200", date(2025, 3, 5), date(2025, 6, 17), datetime(2025, 6, 17, 23, 59, 59)),
+    ("150204", date(2024, 2, 10), date(2024, 3, 20), datetime(2024, 3, 20, 23, 59, 59)),
+    ("150203", date(2025, 1, 1), date(2025, 1, 9), datetime(2025, 1, 9, 23, 59, 59)),
     # Past the data horizon (DEMO_UNTIL = 2026-06-30 18:00): open cases from the horizon
     # month's snapshot, overdue moved on to as_of, later and earlier than that month end.
     ("150200", date(2026, 1, 1), date(2026, 12, 31), datetime(2026, 7, 5, 9, 0)),

@@ -66,3 +66,22 @@ def test_the_time_first_rule(sqlite_engine, pg_engine):
         assert not metrics._time_first(sqlite, month)  # longer: the planner decides
         assert metrics._time_first(sqlite)  # known to be short (closures in as_of's month)
         assert not metrics._time_first(postgres, day)  # PostgreSQL has range statistics
+
+
+@pytest.mark.parametrize("region", ["150200", "150203"])
+def test_a_snapshot_inside_a_month_reads_only_that_month(sqlite_fixture_engine, region):
+    """Open and overdue at a moment inside a month (a custom period's end, before the
+    data horizon): the month end before from the rollups, then at most a month of the
+    cases table by accepted_at, closed_at and (the cases falling due) deadline_at, never
+    a scan of every case accepted by then (3 s at 10M cases)."""
+
+    def page_calls():
+        metrics.kpis(sqlite_fixture_engine, region, date(2025, 3, 5), date(2025, 6, 17))
+        metrics.ranking(sqlite_fixture_engine, region, date(2025, 3, 5), date(2025, 6, 17))
+
+    plans = plans_of(sqlite_fixture_engine, page_calls)
+    lines = [line for _, plan in plans for line in plan]
+    assert any("ix_cases_late_cover (deadline_at>? AND deadline_at<?)" in line for line in lines)
+    for statement, plan in plans:
+        assert not any(line.startswith("SCAN cases") for line in plan), (statement, plan)
+        assert not any(VILLAGE_RANGE in line for line in plan), (statement, plan)
