@@ -32,9 +32,10 @@ def test_one_region_page_measured(bench_browser, dashboard_db_url):
     assert (scope["scope"], scope["code"]) == ("district", "150203")
     (cold,) = scope["cold"]
     (warm,) = scope["warm"]
+    (custom,) = scope["custom"]
     (change,) = scope["filter"]
 
-    for view in (cold, warm):
+    for view in (cold, warm, custom):
         assert view["drawn_ms"] > 0
         assert view["graphs"] > 0
         assert view["charts"]["react"] >= view["graphs"]  # every chart was drawn
@@ -63,6 +64,7 @@ def test_one_region_page_measured(bench_browser, dashboard_db_url):
     text = bench_browser.report(result)
     assert "| district | 150203 |" in text
     assert "browser console errors: 0" in text
+    assert "custom dates (from and to inside months), p95 over all scopes" in text
     assert f"host speed {before:.1f} / {after:.1f} ms" in text
 
 
@@ -77,3 +79,18 @@ def test_filter_changes_are_real_changes_on_any_day(bench_browser):
         else:
             assert chosen == presets, month
         assert "this_year" not in chosen
+
+
+def test_custom_date_views_ask_for_periods_no_other_view_asks_for(bench_browser):
+    """Each view with custom dates is a new period, from and to inside months, so its
+    figures are computed (not cached) and its edges and as_of are partial months."""
+    today = date(2026, 12, 1)
+    customs = [bench_browser.custom_period(i, today) for i in range(bench_browser.CUSTOM_REPEAT)]
+    others = {bench_browser.cold_period(i, today) for i in range(7)}
+    others.add(bench_browser.warmup_period(today))
+    assert len(set(customs)) == len(customs) and not set(customs) & others
+    for query in customs:
+        params = dict(part.split("=") for part in query.lstrip("?").split("&"))
+        date_from, date_to = date.fromisoformat(params["from"]), date.fromisoformat(params["to"])
+        assert (date_from.day, date_to.day) == (5, 17)
+        assert date_to < today and date_from < date_to
