@@ -31,7 +31,10 @@ from components.shell import (
 from components.states import create_db_banner
 from data_access.settings import get_settings
 from govdash import data
+from govdash.memory import limit_serving_memory
 
+# Before any thread starts: SQLite's caches and glibc's per-thread heaps (govdash/memory.py).
+limit_serving_memory()
 settings = get_settings()
 
 app = dash.Dash(
