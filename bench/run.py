@@ -43,9 +43,11 @@ PERIODS = {
 
 def as_of_inside_a_month(period: str) -> bool:
     """Whether the period is seen at a moment inside a month (its own end, or as_of)."""
-    date_from, date_to, as_of = PERIODS[period]
-    moment = as_of.date() if as_of is not None else date_to
-    return as_of is not None or (moment + timedelta(days=1)).day != 1
+    _, date_to, as_of = PERIODS[period]
+    end_of_day = datetime.max.time().replace(microsecond=0)
+    moment = as_of or datetime.combine(date_to, end_of_day)
+    at_month_end = moment.time() == end_of_day and (moment + timedelta(days=1)).day == 1
+    return not at_month_end
 
 
 WARM_UP = (date(2024, 3, 1), date(2024, 3, 31))

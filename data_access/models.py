@@ -249,7 +249,7 @@ class Case(Base):
         ),
         # The cases open, or closed after they fell due, by deadline_at: a snapshot
         # inside a month starts from the month end before and counts those falling due
-        # in between (metrics._snapshot_changes); the predicate is metrics.late_or_open.
+        # in between (metrics._snapshot_changes, which repeats LATE_OR_OPEN).
         Index(
             "ix_cases_late_cover",
             *LATE_COVER_COLUMNS,

@@ -16,7 +16,6 @@ for the CLI's bulk load, which wants a large cache (data_access/bulk.py).
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import sqlite3
 from contextlib import closing
 
@@ -31,10 +30,9 @@ _M_ARENA_MAX = -8  # mallopt parameter, from glibc's malloc.h
 def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
     """Cap glibc's per-thread heaps (as MALLOC_ARENA_MAX would at process start);
     False where the C library is not glibc."""
-    name = ctypes.util.find_library("c")
     try:
-        libc = ctypes.CDLL(name or "libc.so.6")
-        return bool(libc.mallopt(_M_ARENA_MAX, arenas))
+        # The process's own symbols (libc's among them): no library search at start-up.
+        return bool(ctypes.CDLL(None).mallopt(_M_ARENA_MAX, arenas))
     except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to cap
         return False
 
