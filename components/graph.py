@@ -30,8 +30,10 @@ def graph_config(filename: str, lang: str = "zh", fmt: str = "png") -> dict:
         "displaylogo": False,
         "responsive": True,
         "locale": "zh-CN" if lang != "en" else "en",
-        # Only the camera: the dashboard's charts are read, not explored.
+        # Only the camera: the dashboard's charts are read, not explored (nor zoomed
+        # by a drag, templates.py, or by the wheel over the map while the page scrolls).
         "modeBarButtons": [["toImage"]],
+        "scrollZoom": False,
         "toImageButtonOptions": {
             "format": fmt,
             "filename": safe_filename(filename),

@@ -595,6 +595,20 @@ def test_every_graph_exports_print_size_png_and_offers_svg():
     assert safe_filename("a/b c?") == "a_b_c"
 
 
+@pytest.mark.parametrize("kind", ["screen", "print", "wall"])
+def test_charts_are_read_not_zoomed(kind):
+    """No drag zooms or pans a chart and no wheel zooms the map: the modebar has only
+    the camera, so a person could not undo it (but by a double click few know)."""
+    assert graph_config("x")["scrollZoom"] is False
+    figure = figures.create_trend_figure(
+        [{"key": "2024-01", "accepted": 3, "closure_rate": 0.5}], lang="zh", template=kind
+    )
+    # (a template's xaxis and yaxis apply to every x and y axis: the rate's yaxis2 too)
+    template = go.Figure(figure).layout.template.layout
+    assert template.dragmode is False
+    assert template.xaxis.fixedrange is True and template.yaxis.fixedrange is True
+
+
 # ------------------------------------------------------------------ ranking table
 class _Table(HTMLParser):
     """The ranking table's HTML read back: rows of cells (text, class, link) and
