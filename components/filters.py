@@ -44,6 +44,7 @@ SOURCE_ID = "filter-source"
 LEVEL_ID = "filter-level"
 FILTER_SHOWN_ID = "filter-shown"  # shown_period() of the page
 PRESET_DATES_ID = "filter-preset-dates"  # preset_dates(): each preset's first and last day
+FILTER_BAR_ID = "filter-bar"  # its root: assets/govdash.js tells a page with a filter bar by it
 
 CUSTOM = "custom"
 ALL = "all"
@@ -172,7 +173,7 @@ def create_filter_bar(
                 className="gd-filter-problems py-1 px-2 mb-0 mt-2",
             )
         )
-    return html.Div(children, className="gd-filter-bar", id="filter-bar")
+    return html.Div(children, className="gd-filter-bar", id=FILTER_BAR_ID)
 
 
 def merge_query(search: str | None, updates: Mapping[str, str | None]) -> str:
