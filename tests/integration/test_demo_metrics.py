@@ -104,6 +104,53 @@ MID_MONTH_CASES = [
 ]
 
 
+def test_a_custom_period_reads_each_edge_window_once(metrics, demo_engine, monkeypatch):
+    """The page of a custom period asks for its edge windows for its totals, its
+    children (the ranking) and its trend's last month: the cases table is read once
+    per window (and once for the closures after as_of), and every grouping adds up
+    those rows to what a straight read gives."""
+    metrics.WINDOW_READS.clear()
+    read, closures = [], []
+    cohort_query, closing_query = metrics._cohort_query, metrics._closing_query
+
+    def counted(conn, q, keys, window, stored_repeats):
+        read.append(window)
+        return cohort_query(conn, q, keys, window, stored_repeats)
+
+    def counted_closures(conn, q, keys, accepted, closing):
+        closures.append((accepted, closing))
+        return closing_query(conn, q, keys, accepted, closing)
+
+    monkeypatch.setattr(metrics, "_cohort_query", counted)
+    monkeypatch.setattr(metrics, "_closing_query", counted_closures)
+    args = (demo_engine, "150200", date(2025, 3, 5), date(2025, 6, 17))
+    trend = (demo_engine, "150200", date(2024, 7, 1), date(2025, 6, 17), "month")
+    shared = {
+        "kpis": metrics.kpis(*args),
+        "child": metrics.breakdown(*args, "child"),
+        "trend": metrics.breakdown(*trend),
+    }
+    assert read and len(read) == len(set(read)), read  # each window once
+    assert {(w[0].year, w[0].month) for w in read} == {(2025, 3), (2025, 6)}
+    # as_of (06-17) inside June: the closures after it, once for kpis and children
+    assert closures and len(closures) == len(set(closures)), closures
+    monkeypatch.setattr(metrics, "_cohort_query", cohort_query)
+    monkeypatch.setattr(metrics, "_closing_query", closing_query)
+    for by in ("level", "source", "category"):  # their own reads (not shared)
+        shared[by] = metrics.breakdown(*args, by)
+    straight = {
+        "kpis": metrics.kpis(*args, use_rollups=False),
+        "child": metrics.breakdown(*args, "child", use_rollups=False),
+        "trend": metrics.breakdown(*trend, use_rollups=False),
+        **{
+            by: metrics.breakdown(*args, by, use_rollups=False)
+            for by in ("level", "source", "category")
+        },
+    }
+    shared["kpis"].pop("meta"), straight["kpis"].pop("meta")
+    assert shared == straight
+
+
 @pytest.mark.parametrize(("region", "date_from", "date_to", "as_of"), MID_MONTH_CASES)
 def test_as_of_inside_a_month_matches_the_cases_table(
     metrics, demo_engine, region, date_from, date_to, as_of
