@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import calendar
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import astuple, dataclass
 from datetime import date, datetime, time, timedelta
@@ -525,24 +525,32 @@ def _window_rows(
     """(child, *MEASURES) rows of the cohort cases accepted in `window`, seen at
     q.as_of; read once per process and data version for every grouping and thread
     that asks for it (WINDOW_READS)."""
-    keys = _fine_keys(q)
-    # What the rows depend on: not the period (the window is given), but the scope,
-    # the filters and as_of (what counts as closed).
+    # What the rows depend on besides the scope and filters: not the period (the
+    # window is given), but as_of (what counts as closed).
+    detail = ("cohort", q.as_of, window, stored_repeats)
+    return _shared_rows(
+        conn,
+        q,
+        state,
+        detail,
+        lambda: _cohort_query(conn, q, _fine_keys(q), window, stored_repeats),
+    )
+
+
+def _shared_rows(
+    conn: Connection, q: Query, state: State, detail: tuple, make_query: Callable[[], Any]
+) -> tuple[tuple, ...]:
+    """The (child, *measures) rows of `make_query()`, read once per process for this
+    database, data version, scope, filters and `detail` (what else they depend on),
+    whichever thread asks first (WINDOW_READS)."""
     key = (
         conn.engine.url.render_as_string(hide_password=True),
         astuple(state),
         q.scope.code,
         (q.kind, q.source, q.warning_level, q.category),
-        q.as_of,
-        window,
-        stored_repeats,
+        *detail,
     )
-
-    def read() -> tuple[tuple, ...]:
-        query = _cohort_query(conn, q, keys, window, stored_repeats)
-        return _fine_rows(conn.execute(query))
-
-    return WINDOW_READS.get(key, read)
+    return WINDOW_READS.get(key, lambda: _fine_rows(conn.execute(make_query())))
 
 
 def _fine_rows(result) -> tuple[tuple, ...]:
@@ -882,22 +890,13 @@ def _closing_rows(
 ) -> tuple[tuple, ...]:
     """`_cohort_closing`'s measures by child, read once per process and data version
     (WINDOW_READS)."""
-    keys = _fine_keys(q)
-    key = (
-        "closing",
-        conn.engine.url.render_as_string(hide_password=True),
-        astuple(state),
-        q.scope.code,
-        (q.kind, q.source, q.warning_level, q.category),
-        accepted,
-        closing,
+    return _shared_rows(
+        conn,
+        q,
+        state,
+        ("closing", accepted, closing),
+        lambda: _closing_query(conn, q, _fine_keys(q), accepted, closing),
     )
-
-    def read() -> tuple[tuple, ...]:
-        query = _closing_query(conn, q, keys, accepted, closing)
-        return _fine_rows(conn.execute(query))
-
-    return WINDOW_READS.get(key, read)
 
 
 def cohort_sums(
