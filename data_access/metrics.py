@@ -502,6 +502,8 @@ def _cohort_query(conn: Connection, q: Query, keys: list, window: Window, stored
 # period is the 环比): at 10M cases each read takes 90-170 ms. The first read of such
 # a window groups by child (as fast as one group); the others add up its rows.
 FINE_GROUPS = frozenset({None, "child", "month"})
+# The closing rows carry no month of acceptance (their accepted window spans months).
+CLOSING_GROUPS = FINE_GROUPS - {"month"}
 # A read of one window for one filter set: a row per child (a village's grids: a few
 # hundred), a few KB; a page with custom dates reads about 8, 64 hold several pages.
 WINDOW_READS = SharedReads(size=64)
@@ -512,11 +514,15 @@ def _shares_window(q: Query, group: str | None, window: Window, state: State | N
     month (every edge window of a Plan), a grouping its rows hold, and the rollups'
     state to key it by (their refresh follows every change of the cases table)."""
     return (
-        state is not None
-        and state.refreshed_at is not None
+        _keyed(state)
         and group in FINE_GROUPS
         and (window[0].year, window[0].month) == (window[1].year, window[1].month)
     )
+
+
+def _keyed(state: State | None) -> bool:
+    """Whether reads can be shared under this state: rollups built (refreshed)."""
+    return state is not None and state.refreshed_at is not None
 
 
 def _window_rows(
@@ -851,7 +857,7 @@ def _cohort_closing(
     too many, when as_of lies inside a month. Cohort counts (cases, petitions,
     repeats) are 0 here. With the rollups' `state`, read once for the totals and the
     children of one period (`_closing_rows`)."""
-    if state is not None and state.refreshed_at is not None and group in CLOSING_GROUPS:
+    if _keyed(state) and group in CLOSING_GROUPS:
         rows = _closing_rows(conn, q, accepted, closing, state)
         return _collapse(group, closing, rows)
     keys = [_case_group_key(q, group)]
@@ -859,10 +865,6 @@ def _cohort_closing(
     for key_value, *values in conn.execute(_closing_query(conn, q, keys, accepted, closing)):
         _add(out, _normalize_key(group, key_value), values)
     return out
-
-
-# The closing rows carry no month of acceptance (the accepted window spans months).
-CLOSING_GROUPS = FINE_GROUPS - {"month"}
 
 
 def _closing_query(conn: Connection, q: Query, keys: list, accepted: Window, closing: Window):
