@@ -539,16 +539,18 @@ def _window_rows(
         q,
         state,
         detail,
-        lambda: _cohort_query(conn, q, _fine_keys(q), window, stored_repeats),
+        lambda: _fine_rows(
+            conn.execute(_cohort_query(conn, q, _fine_keys(q), window, stored_repeats))
+        ),
     )
 
 
 def _shared_rows(
-    conn: Connection, q: Query, state: State, detail: tuple, make_query: Callable[[], Any]
+    conn: Connection, q: Query, state: State, detail: tuple, read: Callable[[], tuple[tuple, ...]]
 ) -> tuple[tuple, ...]:
-    """The (child, *measures) rows of `make_query()`, read once per process for this
-    database, data version, scope, filters and `detail` (what else they depend on),
-    whichever thread asks first (WINDOW_READS)."""
+    """The rows `read()` gives, read once per process for this database, data
+    version, scope, filters and `detail` (what else they depend on), whichever thread
+    asks first (WINDOW_READS)."""
     key = (
         conn.engine.url.render_as_string(hide_password=True),
         astuple(state),
@@ -556,7 +558,7 @@ def _shared_rows(
         (q.kind, q.source, q.warning_level, q.category),
         *detail,
     )
-    return WINDOW_READS.get(key, lambda: _fine_rows(conn.execute(make_query())))
+    return WINDOW_READS.get(key, read)
 
 
 def _fine_rows(result) -> tuple[tuple, ...]:
@@ -897,7 +899,7 @@ def _closing_rows(
         q,
         state,
         ("closing", accepted, closing),
-        lambda: _closing_query(conn, q, _fine_keys(q), accepted, closing),
+        lambda: _fine_rows(conn.execute(_closing_query(conn, q, _fine_keys(q), accepted, closing))),
     )
 
 
@@ -964,9 +966,8 @@ def snapshot_sums(
             for center, values in _snapshot_rollup(conn, q, "center", False, state, base).items():
                 out[("center", center)] = values
             if base.changes_since is not None:
-                keys = (Case.warning_level, Case.center_id)
-                for (level, center), change in _snapshot_changes(
-                    conn, q, keys, base.changes_since
+                for (level, center), change in _changes_by(
+                    conn, q, state, base.changes_since, ("level", "center")
                 ).items():
                     _add_change(out, ("level", level), change)
                     _add_change(out, ("center", int(center)), change)
@@ -1094,8 +1095,13 @@ def _snapshot_rollup(
     if base.after_horizon:
         _shift_overdue(conn, q, group, by_level, out, base.month)
     elif add_changes and base.changes_since is not None:
-        key = Case.warning_level if by_level else _case_group_key(q, group)
-        for (key_value,), change in _snapshot_changes(conn, q, (key,), base.changes_since).items():
+        fine = "level" if by_level else CHANGE_GROUPS.get(group)
+        if fine is not None and _keyed(state):
+            changes = _changes_by(conn, q, state, base.changes_since, (fine,) if fine else ())
+        else:
+            key = Case.warning_level if by_level else _case_group_key(q, group)
+            changes = _snapshot_changes(conn, q, (key,), base.changes_since)
+        for (key_value, *_), change in changes.items():
             _add_change(out, _snapshot_key(group, by_level, key_value), change)
         _drop_empty(out)
     return out
@@ -1177,6 +1183,48 @@ def _snapshot_changes(
             before = out.get(tuple(key), (0, 0))
             out[tuple(key)] = (before[0] + int(open_change), before[1] + int(overdue_change))
     return out
+
+
+# The snapshot changes since a month end (as_of inside a month) are asked for by the
+# totals and levels and centers (kpis) and by the children (the ranking), of the
+# period and of its 同比/环比: read once by (child, level, center) and added up. A
+# center belongs to one child (or is the scope's own), so the rows are hardly more
+# than the (level, center) groups kpis reads anyway.
+CHANGE_KEYS = ("child", "level", "center")
+# snapshot_sums' groups these rows hold, and the key each takes ("": the total).
+CHANGE_GROUPS = {None: "", "child": "child", "level": "level", "center": "center"}
+
+
+def _changes_by(
+    conn: Connection, q: Query, state: State, since: datetime, by: tuple[str, ...]
+) -> dict[tuple, tuple[int, int]]:
+    """`_snapshot_changes` grouped by `by` (of CHANGE_KEYS; () for the total), added
+    up from one read by all of CHANGE_KEYS, shared as the edge windows are."""
+    child = _case_group_key(q, "child") if q.scope.level != "grid" else literal("")
+    rows = _shared_rows(
+        conn,
+        q,
+        state,
+        ("changes", q.as_of, since),
+        lambda: _change_rows(
+            _snapshot_changes(conn, q, (child, Case.warning_level, Case.center_id), since)
+        ),
+    )
+    positions = [CHANGE_KEYS.index(name) for name in by]
+    out: dict[tuple, tuple[int, int]] = {}
+    for *keys, open_change, overdue_change in rows:
+        key = tuple(keys[i] for i in positions) or ("",)
+        before = out.get(key, (0, 0))
+        out[key] = (before[0] + open_change, before[1] + overdue_change)
+    return out
+
+
+def _change_rows(changes: dict[tuple, tuple[int, int]]) -> tuple[tuple, ...]:
+    """Compact rows to keep: (child, level, center id, open change, overdue change)."""
+    return tuple(
+        (sys.intern(str(child)), sys.intern(level), int(center), *change)
+        for (child, level, center), change in changes.items()
+    )
 
 
 def _add_change(out: SnapshotSums, name: Any, change: tuple[int, int]) -> None:

@@ -107,11 +107,13 @@ MID_MONTH_CASES = [
 def test_a_custom_period_reads_each_edge_window_once(metrics, demo_engine, monkeypatch):
     """The page of a custom period asks for its edge windows for its totals, its
     children (the ranking) and its trend's last month: the cases table is read once
-    per window (and once for the closures after as_of), and every grouping adds up
-    those rows to what a straight read gives."""
+    per window (and once for the closures after as_of, and once for the open cases'
+    changes since May's end), and every grouping adds up those rows to what a straight
+    read gives."""
     metrics.WINDOW_READS.clear()
-    read, closures = [], []
+    read, closures, changes = [], [], []
     cohort_query, closing_query = metrics._cohort_query, metrics._closing_query
+    snapshot_changes = metrics._snapshot_changes
 
     def counted(conn, q, keys, window, stored_repeats):
         read.append(window)
@@ -121,8 +123,13 @@ def test_a_custom_period_reads_each_edge_window_once(metrics, demo_engine, monke
         closures.append((accepted, closing))
         return closing_query(conn, q, keys, accepted, closing)
 
+    def counted_changes(conn, q, keys, since):
+        changes.append((q.as_of, since))
+        return snapshot_changes(conn, q, keys, since)
+
     monkeypatch.setattr(metrics, "_cohort_query", counted)
     monkeypatch.setattr(metrics, "_closing_query", counted_closures)
+    monkeypatch.setattr(metrics, "_snapshot_changes", counted_changes)
     args = (demo_engine, "150200", date(2025, 3, 5), date(2025, 6, 17))
     trend = (demo_engine, "150200", date(2024, 7, 1), date(2025, 6, 17), "month")
     shared = {
@@ -134,9 +141,15 @@ def test_a_custom_period_reads_each_edge_window_once(metrics, demo_engine, monke
     assert {(w[0].year, w[0].month) for w in read} == {(2025, 3), (2025, 6)}
     # as_of (06-17) inside June: the closures after it, once for kpis and children
     assert closures and len(closures) == len(set(closures)), closures
+    # open and overdue at 06-17: May's end plus the changes since, for kpis' totals,
+    # levels and centers and for the children, from one read
+    assert [since.date() for _, since in changes] == [date(2025, 5, 31)], changes
+    for by in ("level", "center"):  # their snapshot from the same changes
+        shared[by] = metrics.breakdown(*args, by)
+    assert len(changes) == 1, changes
     monkeypatch.setattr(metrics, "_cohort_query", cohort_query)
     monkeypatch.setattr(metrics, "_closing_query", closing_query)
-    for by in ("level", "source", "category"):  # their own reads (not shared)
+    for by in ("source", "category"):  # their own reads (not shared)
         shared[by] = metrics.breakdown(*args, by)
     straight = {
         "kpis": metrics.kpis(*args, use_rollups=False),
@@ -144,7 +157,7 @@ def test_a_custom_period_reads_each_edge_window_once(metrics, demo_engine, monke
         "trend": metrics.breakdown(*trend, use_rollups=False),
         **{
             by: metrics.breakdown(*args, by, use_rollups=False)
-            for by in ("level", "source", "category")
+            for by in ("level", "center", "source", "category")
         },
     }
     shared["kpis"].pop("meta"), straight["kpis"].pop("meta")
