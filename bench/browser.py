@@ -714,46 +714,41 @@ def app_and_browser(
 def measure_scopes(
     server: AppServer, driver, regions: dict[str, str], repeat: int, warmup: bool
 ) -> list[dict[str, Any]]:
-    """Cold and warm views, then filter changes, of each region's page."""
+    """Cold and warm views, then custom-date views, then filter changes, of each
+    region's page. Each kind is measured in rounds over the scopes (city, district, …,
+    city, district, …), not scope after scope: this host slows down under a long run,
+    and the scope measured first would otherwise have the fastest host."""
     today = date.today()
     if warmup:  # imports, reference data and plotly in the workers; not measured
         top = next(iter(regions.values()))
         for _ in range(2 * server.workers):
             page_view(driver, f"{server.base_url}/region/{top}{warmup_period(today)}", cold=True)
+    pages = {scope: f"{server.base_url}/region/{code}" for scope, code in regions.items()}
+    views: dict[str, dict[str, list]] = {
+        scope: {"cold": [], "warm": [], "custom": [], "filter": []} for scope in regions
+    }
+    for i in range(repeat):
+        print(f"   round {i + 1}/{repeat} …", file=sys.stderr, flush=True)
+        for scope, page in pages.items():
+            url = page + cold_period(i, today)
+            views[scope]["cold"].append(page_view(driver, url, cold=True))
+            views[scope]["warm"].append(page_view(driver, url, cold=False))
+    for i in range(min(repeat, CUSTOM_REPEAT)):
+        for scope, page in pages.items():
+            url = page + custom_period(i, today)
+            views[scope]["custom"].append(page_view(driver, url, cold=True))
     requested: set[str] = set()  # page URLs the server has rendered in this run
     presets = filter_presets(today)
-    scopes = []
-    for scope, code in regions.items():
-        print(f"   {scope} {code} …", file=sys.stderr, flush=True)
-        page = f"{server.base_url}/region/{code}"
-        cold, warm, changes = [], [], []
-        for i in range(repeat):
-            url = page + cold_period(i, today)
-            cold.append(page_view(driver, url, cold=True))
-            warm.append(page_view(driver, url, cold=False))
-        custom = [
-            page_view(driver, page + custom_period(i, today), cold=True)
-            for i in range(min(repeat, CUSTOM_REPEAT))
-        ]
-        for i in range(repeat):
-            target = presets[i % len(presets)]
+    for i in range(repeat):
+        target = presets[i % len(presets)]
+        for scope, code in regions.items():
             target_path = f"/region/{code}?period={target}"
             requested.add(f"/region/{code}")
-            change = filter_change(driver, page, target)
+            change = filter_change(driver, pages[scope], target)
             change["new_url"] = target_path not in requested
             requested.add(target_path)
-            changes.append(change)
-        scopes.append(
-            {
-                "scope": scope,
-                "code": code,
-                "cold": cold,
-                "warm": warm,
-                "custom": custom,
-                "filter": changes,
-            }
-        )
-    return scopes
+            views[scope]["filter"].append(change)
+    return [{"scope": scope, "code": regions[scope], **views[scope]} for scope in regions]
 
 
 def measure(
