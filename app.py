@@ -32,6 +32,7 @@ from components.states import create_db_banner
 from data_access.settings import get_settings
 from govdash import data
 from govdash.memory import limit_serving_memory
+from pages._region_view import prefetch_view
 
 # Before any thread starts: SQLite's caches and glibc's per-thread heaps (govdash/memory.py).
 limit_serving_memory()
@@ -88,6 +89,16 @@ def cache_fingerprinted_assets(response):
         response.cache_control.public = True
         response.cache_control.max_age = 31536000
     return response
+
+
+@server.before_request
+def prefetch_region_data():
+    """A region page's HTML is asked for: start on its data now, while the browser
+    loads the scripts (pages/_region_view.py `prefetch_view`)."""
+    if settings.prefetch and request.method == "GET" and not request.path.startswith(ASSETS_PREFIX):
+        path = "/" + (dash.strip_relative_path(request.path) or "")
+        if path == "/" or path.startswith("/region/"):
+            prefetch_view(path, request.args.to_dict())
 
 
 @server.route(f"{app.config.routes_pathname_prefix}{GEOJSON_ROUTE}/<code>.json")

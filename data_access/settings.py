@@ -46,6 +46,8 @@ class Settings:
     # Its own setting (GOVDASH_PETITIONER_KEY), not the web secret: rotating one must
     # not change the other.
     petitioner_hash_key: str = "govdash-demo-key"
+    # Start on a region page's data when its HTML is asked for (GOVDASH_PREFETCH=0: off).
+    prefetch: bool = True
 
 
 def default_database_url() -> str:
@@ -78,6 +80,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         weights=weights,
         wall_rotation_seconds=int(toml_data.get("wall", {}).get("rotation_seconds", 30)),
         petitioner_hash_key=env.get("GOVDASH_PETITIONER_KEY", "govdash-demo-key"),
+        prefetch=env.get("GOVDASH_PREFETCH", "1").strip().lower()
+        not in ("0", "false", "no", "off"),
     )
 
 

@@ -22,7 +22,9 @@ region raises data_access.regions.UnknownRegion.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -44,7 +46,9 @@ from data_access.reference import load_reference
 from data_access.regions import Scope, UnknownRegion
 from data_access.rollups import read_state
 from data_access.settings import get_settings
+from data_access.shared_reads import SharedReads
 
+logger = logging.getLogger(__name__)
 VERSION_TTL = 5.0  # seconds a process trusts the data version it read
 RESULT_TIMEOUT = 600  # seconds a cached result lives (current periods age with `now`)
 
@@ -242,9 +246,53 @@ def _memoized(function, region, date_from, date_to, *extra, as_of=None, now=_NOW
     version = data_version(url)
     if now is _NOW:
         now = _now_key(date_to) if as_of is None else None
-    return _call(
-        function, url, version, region, date_from, date_to, *extra, as_of, now, _filters(**filters)
-    )
+    args = (url, version, region, date_from, date_to, *extra, as_of, now, _filters(**filters))
+    # One computation per result at a time: the threads of this process asking for it
+    # wait for the one computing it (a page's data calls, a prefetch: see
+    # pages/_region_view.prefetch_view), and so do other processes (_across_processes).
+    return _COMPUTING.get((function.__name__, *args), lambda: _across_processes(function, args))
+
+
+# Results being computed in this process (kept only while computing: size 0).
+_COMPUTING = SharedReads(size=0)
+# How long another process's computation is waited for before computing it here (a
+# city's custom-date page takes 1-3 s at 10M cases); its marker expires after as long,
+# should that process die.
+COMPUTING_WAIT_S = 30
+POLL_S = 0.01
+
+
+def _across_processes(function, args: tuple) -> Any:
+    """The memoized `function(*args)`; when the cache is shared (Redis, files) and
+    another process is computing the same result (its marker, set with the cache's
+    atomic `add`), wait for the result to appear rather than compute it twice: a
+    gunicorn worker may take a page's callback while the one that served the page
+    is still prefetching its data."""
+    marker = None
+    try:
+        key = function.make_cache_key(function.uncached, *args)
+        found = cache.get(key)  # None: not there (None results are never stored)
+        if found is not None:
+            return found
+        if cache.add(f"{key}:computing", 1, timeout=COMPUTING_WAIT_S):
+            marker = f"{key}:computing"
+        else:
+            _wait_for(key, f"{key}:computing")
+    except Exception:  # noqa: BLE001 - a cache that fails costs only the sharing
+        logger.debug("cache unavailable for sharing %s", function.__name__, exc_info=True)
+    try:
+        return _call(function, *args)  # the result found, or computed and stored
+    finally:
+        if marker is not None:
+            with contextlib.suppress(Exception):
+                cache.delete(marker)
+
+
+def _wait_for(key: str, marker: str) -> None:
+    """Until `key` is stored, or its marker is gone (done or failed), or time is up."""
+    deadline = time.monotonic() + COMPUTING_WAIT_S
+    while time.monotonic() < deadline and cache.get(key) is None and cache.has(marker):
+        time.sleep(POLL_S)
 
 
 def kpis(region: str, date_from: date, date_to: date, as_of=None, **filters) -> dict[str, Any]:

@@ -25,6 +25,7 @@ looks the same either way: `build_view` makes the parts for both.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -202,6 +203,12 @@ def build_view(
     children section if not `children`: a page shape that has none). Raises what the
     data layer raises (safe_page and the update callbacks turn it into a message)."""
     scope = data.region(code)  # UnknownRegion -> a clear message
+    calls = _view_calls(code, filters, children=children and scope.child_level is not None)
+    return _make_view(code, scope, filters, cockpit, data.gather(calls))
+
+
+def _view_calls(code: str, filters: Filters, *, children: bool) -> dict[str, Any]:
+    """The data calls of a region page (the ranking with `children`)."""
     kwargs = filters.metric_kwargs()
     t_from, t_to = trend_window(filters)
     span = (filters.date_from, filters.date_to)
@@ -212,9 +219,59 @@ def build_view(
             code, shift_year(t_from), shift_year(t_to), "month", **kwargs
         ),
     }
-    if children and scope.child_level is not None:
+    if children:
         calls["ranking"] = lambda: data.ranking(code, *span, **kwargs)
-    return _make_view(code, scope, filters, cockpit, data.gather(calls))
+    return calls
+
+
+# ------------------------------------------------------------------ prefetch
+# A browser that asks for a region page's HTML asks for its data about 0.3-0.5 s
+# later, once Dash's scripts have run and its layout has come (the pages router's
+# callback): time the server can spend on the data instead of waiting. The page's
+# HTML request starts its data calls in the background; the router's callback then
+# finds them cached, or waits for them (govdash/data.py computes each result once at
+# a time, across workers when the cache is shared). At most PREFETCH_AT_ONCE per
+# process: a burst of page requests (a crawler) never piles up background work.
+PREFETCH_AT_ONCE = 2
+_prefetching = threading.BoundedSemaphore(PREFETCH_AT_ONCE)
+
+
+def prefetch_code(path: str, params: dict[str, Any]) -> str | None:
+    """The region a page URL (its path without the app's prefix, and its query) shows
+    a region view of: /region/<code>, or / (the cockpit: ?region= or the top region);
+    None for any other page."""
+    if path == "/":
+        return page_filters(params).region or data.top_region()
+    parts = path.strip("/").split("/")
+    if len(parts) == 2 and parts[0] == "region" and parts[1].isdigit():
+        return parts[1]
+    return None
+
+
+def prefetch_view(path: str, params: dict[str, Any]) -> threading.Thread | None:
+    """Start computing the data of the region page at `path` and `params` in the
+    background (see above); the thread, or None when there is nothing to prefetch or
+    enough prefetching already."""
+    if not _prefetching.acquire(blocking=False):
+        return None
+
+    def run() -> None:
+        try:
+            code = prefetch_code(path, params)
+            if code is None:
+                return
+            scope = data.region(code)
+            data.gather(
+                _view_calls(code, page_filters(params), children=scope.child_level is not None)
+            )
+        except Exception:  # noqa: BLE001 - the page's own callback shows any error
+            log.debug("prefetch of %s failed", path, exc_info=True)
+        finally:
+            _prefetching.release()
+
+    thread = threading.Thread(target=run, name="govdash-prefetch", daemon=True)
+    thread.start()
+    return thread
 
 
 def _make_view(

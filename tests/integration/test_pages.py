@@ -496,6 +496,171 @@ def test_two_processes_share_cached_results_through_redis(app_module, demo_url, 
     assert reader.stdout == writer.stdout
 
 
+def test_a_result_asked_for_at_once_by_several_threads_is_computed_once(app_module, monkeypatch):
+    """A page's data calls and a prefetch of the same page ask for the same results
+    side by side: the one computing a result is waited for, not repeated."""
+    import threading
+    import time
+
+    from govdash import data
+
+    calls = []
+    real = data._metrics.kpis
+
+    def slow(*args, **kwargs):
+        calls.append(args[1:4])
+        time.sleep(0.3)  # long enough for the other threads to ask meanwhile
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(data._metrics, "kpis", slow)
+    args = ("150206", date(2024, 3, 1), date(2024, 3, 31))
+    got: list = []
+    threads = [threading.Thread(target=lambda: got.append(data.kpis(*args))) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1
+    assert len(got) == 3 and got[0] == got[1] == got[2]
+    assert got[0] == real(make_engine(os.environ["GOVDASH_DATABASE_URL"]), *args)
+
+
+def _prefetches_done(timeout: float = 60.0) -> None:
+    import threading
+    import time
+
+    deadline = time.monotonic() + timeout
+    for thread in [t for t in threading.enumerate() if t.name == "govdash-prefetch"]:
+        thread.join(max(0.0, deadline - time.monotonic()))
+        assert not thread.is_alive(), "a prefetch did not finish"
+
+
+def test_a_region_pages_html_request_prefetches_exactly_its_data(app_module, monkeypatch):
+    """GET /region/<code>?… starts on the page's data in the background; the page
+    (its router callback, here its layout function) then computes nothing itself."""
+    from govdash import data
+    from pages import _region_view
+    from pages._common import page_filters
+
+    client = app_module.server.test_client()
+    query = {"from": "2024-04-03", "to": "2024-08-19", "kind": "dispute"}
+    reply = client.get("/region/150203", query_string=query)
+    assert reply.status_code == 200 and "<html" in reply.get_data(as_text=True).lower()
+    _prefetches_done()
+
+    def computed(*args, **kwargs):
+        raise AssertionError("computed, not prefetched")
+
+    monkeypatch.setattr(data._metrics, "kpis", computed)
+    monkeypatch.setattr(data._metrics, "breakdown", computed)
+    view = _region_view.build_view("150203", page_filters(query))
+    assert view.children is not None and view.figures  # all from the prefetch
+    monkeypatch.undo()
+    expected = kpis(
+        make_engine(os.environ["GOVDASH_DATABASE_URL"]),
+        "150203",
+        date(2024, 4, 3),
+        date(2024, 8, 19),
+        kind="dispute",
+    )
+    assert view.meta["data_version"] == expected["meta"]["data_version"]
+    assert data.kpis("150203", date(2024, 4, 3), date(2024, 8, 19), kind="dispute") == expected
+
+
+def test_the_cockpits_html_request_prefetches_the_top_region(app_module, monkeypatch):
+    from govdash import data
+    from pages import _region_view
+    from pages._common import page_filters
+
+    client = app_module.server.test_client()
+    query = {"from": "2024-02-03", "to": "2024-02-21"}
+    assert client.get("/", query_string=query).status_code == 200
+    _prefetches_done()
+    monkeypatch.setattr(data._metrics, "kpis", None)  # any computation would fail
+    monkeypatch.setattr(data._metrics, "breakdown", None)
+    assert _region_view.build_view(data.top_region(), page_filters(query)).figures
+
+
+def test_only_region_views_are_prefetched_and_bad_urls_fail_quietly(app_module, caplog):
+    from pages._region_view import prefetch_code
+
+    assert prefetch_code("/region/150203", {}) == "150203"
+    assert prefetch_code("/", {"region": "150204"}) == "150204"
+    for path in (
+        "/cases",
+        "/case/X-1",
+        "/petitions",
+        "/region",
+        "/region/150203/x",
+        "/_dash-layout",
+    ):
+        assert prefetch_code(path, {}) is None, path
+    client = app_module.server.test_client()
+    # an unknown region, a malformed date, a period backwards: the page says so, the
+    # prefetch only gives up (nothing is logged above debug, nothing raised)
+    for url in (
+        "/region/999999",
+        "/region/150203?from=2024-13-01",
+        "/?from=2024-05-01&to=2024-01-01",
+    ):
+        assert client.get(url).status_code == 200, url
+    _prefetches_done()
+    assert not [
+        r
+        for r in caplog.records
+        if r.levelname in ("ERROR", "WARNING") and "prefetch" in r.getMessage()
+    ]
+
+
+@pytest.mark.redis
+def test_a_process_waits_for_the_result_another_is_computing(app_module, demo_url, redis_url):
+    """With a shared cache, process B asks for a result while process A is still
+    computing it: B waits for A's result instead of computing it (B's metrics fail)."""
+    script = textwrap.dedent(
+        """
+        import sys, time
+        from datetime import date
+        from govdash import data
+        mode = sys.argv[1]
+        real = data._metrics.kpis
+        if mode == "writer":
+            def slow(*a, **k):
+                print("computing", flush=True)
+                time.sleep(2.0)
+                return real(*a, **k)
+            data._metrics.kpis = slow
+        else:
+            def broken(*a, **k):
+                raise SystemExit("computed instead of waiting for the other process")
+            data._metrics.kpis = broken
+        figures = data.kpis("150207", date(2024, 6, 1), date(2024, 6, 30))
+        print(figures["accepted"], figures["closure_rate"], flush=True)
+        """
+    )
+    env = {
+        **os.environ,
+        "GOVDASH_DATABASE_URL": demo_url,
+        "GOVDASH_CACHE_URL": redis_url,
+        "PYTHONPATH": str(ROOT),
+    }
+    writer = subprocess.Popen(
+        [sys.executable, "-c", script, "writer"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    assert writer.stdout.readline().strip() == "computing"  # A holds the marker now
+    reader = subprocess.run(
+        [sys.executable, "-c", script, "reader"], env=env, capture_output=True, text=True, cwd=ROOT
+    )
+    out, err = writer.communicate(timeout=60)
+    assert writer.returncode == 0, err
+    assert reader.returncode == 0, reader.stderr
+    assert reader.stdout == out
+
+
 # ------------------------------------------------------------------ data_access.grids
 def test_grid_activity_agrees_with_kpis(engine, codes):
     from data_access.grids import grid_activity
