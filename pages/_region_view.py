@@ -270,7 +270,11 @@ def prefetch_view(path: str, params: dict[str, Any]) -> threading.Thread | None:
             _prefetching.release()
 
     thread = threading.Thread(target=run, name="govdash-prefetch", daemon=True)
-    thread.start()
+    try:
+        thread.start()
+    except RuntimeError:  # no thread to be had: the page computes its data itself
+        _prefetching.release()
+        return None
     return thread
 
 

@@ -612,6 +612,25 @@ def test_only_region_views_are_prefetched_and_bad_urls_fail_quietly(app_module, 
     ]
 
 
+def test_no_more_than_a_few_prefetches_run_at_once(app_module):
+    """A burst of page requests (a crawler) never piles up background work."""
+    from pages import _region_view
+
+    _prefetches_done()  # none left from an earlier test
+    held = [_region_view._prefetching.acquire(blocking=False)]
+    held += [_region_view._prefetching.acquire(blocking=False) for _ in range(10)]
+    try:
+        assert sum(held) == _region_view.PREFETCH_AT_ONCE
+        assert _region_view.prefetch_view("/region/150203", {}) is None
+    finally:
+        for _ in range(sum(held)):
+            _region_view._prefetching.release()
+    thread = _region_view.prefetch_view("/region/150203", {"period": "last_month"})
+    assert thread is not None
+    thread.join(60)
+    assert not thread.is_alive()
+
+
 @pytest.mark.redis
 def test_a_process_waits_for_the_result_another_is_computing(app_module, demo_url, redis_url):
     """With a shared cache, process B asks for a result while process A is still
