@@ -96,9 +96,7 @@ def prefetch_region_data():
     """A region page's HTML is asked for: start on its data now, while the browser
     loads the scripts (pages/_region_view.py `prefetch_view`)."""
     if settings.prefetch and request.method == "GET" and not request.path.startswith(ASSETS_PREFIX):
-        path = "/" + (dash.strip_relative_path(request.path) or "")
-        if path == "/" or path.startswith("/region/"):
-            prefetch_view(path, request.args.to_dict())
+        prefetch_view("/" + (dash.strip_relative_path(request.path) or ""), request.args.to_dict())
 
 
 @server.route(f"{app.config.routes_pathname_prefix}{GEOJSON_ROUTE}/<code>.json")

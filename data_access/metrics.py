@@ -1095,9 +1095,9 @@ def _snapshot_rollup(
     if base.after_horizon:
         _shift_overdue(conn, q, group, by_level, out, base.month)
     elif add_changes and base.changes_since is not None:
-        fine = "level" if by_level else CHANGE_GROUPS.get(group)
-        if fine is not None and _keyed(state):
-            changes = _changes_by(conn, q, state, base.changes_since, (fine,) if fine else ())
+        by = ("level",) if by_level else CHANGE_GROUPS.get(group)
+        if by is not None and _keyed(state):
+            changes = _changes_by(conn, q, state, base.changes_since, by)
         else:
             key = Case.warning_level if by_level else _case_group_key(q, group)
             changes = _snapshot_changes(conn, q, (key,), base.changes_since)
@@ -1191,8 +1191,8 @@ def _snapshot_changes(
 # center belongs to one child (or is the scope's own), so the rows are hardly more
 # than the (level, center) groups kpis reads anyway.
 CHANGE_KEYS = ("child", "level", "center")
-# snapshot_sums' groups these rows hold, and the key each takes ("": the total).
-CHANGE_GROUPS = {None: "", "child": "child", "level": "level", "center": "center"}
+# snapshot_sums' groups these rows hold, and what each adds them up by (): the total).
+CHANGE_GROUPS = {None: (), "child": ("child",), "level": ("level",), "center": ("center",)}
 
 
 def _changes_by(
@@ -1200,15 +1200,13 @@ def _changes_by(
 ) -> dict[tuple, tuple[int, int]]:
     """`_snapshot_changes` grouped by `by` (of CHANGE_KEYS; () for the total), added
     up from one read by all of CHANGE_KEYS, shared as the edge windows are."""
-    child = _case_group_key(q, "child") if q.scope.level != "grid" else literal("")
+    keys = (*_fine_keys(q), Case.warning_level, Case.center_id)
     rows = _shared_rows(
         conn,
         q,
         state,
         ("changes", q.as_of, since),
-        lambda: _change_rows(
-            _snapshot_changes(conn, q, (child, Case.warning_level, Case.center_id), since)
-        ),
+        lambda: _change_rows(_snapshot_changes(conn, q, keys, since)),
     )
     positions = [CHANGE_KEYS.index(name) for name in by]
     out: dict[tuple, tuple[int, int]] = {}

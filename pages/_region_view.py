@@ -225,7 +225,7 @@ def _view_calls(code: str, filters: Filters, *, children: bool) -> dict[str, Any
 
 
 # ------------------------------------------------------------------ prefetch
-# A browser that asks for a region page's HTML asks for its data about 0.3-0.5 s
+# A browser that asks for a region page's HTML asks for its data some 0.3-1 s
 # later, once Dash's scripts have run and its layout has come (the pages router's
 # callback): time the server can spend on the data instead of waiting. The page's
 # HTML request starts its data calls in the background; the router's callback then
@@ -236,23 +236,28 @@ PREFETCH_AT_ONCE = 2
 _prefetching = threading.BoundedSemaphore(PREFETCH_AT_ONCE)
 
 
+def _shows_region_view(path: str) -> bool:
+    """Whether a page path (without the app's prefix) is / or /region/<code>."""
+    parts = path.strip("/").split("/")
+    return path == "/" or (len(parts) == 2 and parts[0] == "region" and parts[1].isdigit())
+
+
 def prefetch_code(path: str, params: dict[str, Any]) -> str | None:
     """The region a page URL (its path without the app's prefix, and its query) shows
     a region view of: /region/<code>, or / (the cockpit: ?region= or the top region);
     None for any other page."""
+    if not _shows_region_view(path):
+        return None
     if path == "/":
         return page_filters(params).region or data.top_region()
-    parts = path.strip("/").split("/")
-    if len(parts) == 2 and parts[0] == "region" and parts[1].isdigit():
-        return parts[1]
-    return None
+    return path.strip("/").split("/")[1]
 
 
 def prefetch_view(path: str, params: dict[str, Any]) -> threading.Thread | None:
-    """Start computing the data of the region page at `path` and `params` in the
-    background (see above); the thread, or None when there is nothing to prefetch or
-    enough prefetching already."""
-    if not _prefetching.acquire(blocking=False):
+    """Start computing the data of the region page at `path` (any request path,
+    without the app's prefix) and `params` in the background (see above); the thread,
+    or None when the path shows no region view or enough is prefetching already."""
+    if not _shows_region_view(path) or not _prefetching.acquire(blocking=False):
         return None
 
     def run() -> None:

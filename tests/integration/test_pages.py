@@ -582,7 +582,7 @@ def test_the_cockpits_html_request_prefetches_the_top_region(app_module, monkeyp
 
 
 def test_only_region_views_are_prefetched_and_bad_urls_fail_quietly(app_module, caplog):
-    from pages._region_view import prefetch_code
+    from pages._region_view import prefetch_code, prefetch_view
 
     assert prefetch_code("/region/150203", {}) == "150203"
     assert prefetch_code("/", {"region": "150204"}) == "150204"
@@ -595,6 +595,7 @@ def test_only_region_views_are_prefetched_and_bad_urls_fail_quietly(app_module, 
         "/_dash-layout",
     ):
         assert prefetch_code(path, {}) is None, path
+        assert prefetch_view(path, {}) is None, path  # no thread started for it
     client = app_module.server.test_client()
     # an unknown region, a malformed date, a period backwards: the page says so, the
     # prefetch only gives up (nothing is logged above debug, nothing raised)
