@@ -119,8 +119,19 @@ def init_cache(server: Flask | None = None, cache_url: str | None = None) -> Cac
         url = cache_url if cache_url is not None else get_settings().cache_url
         cache.init_app(app, config=cache_config(url))
         cache.app = app  # usable outside a request (tests, CLI, background threads)
+        _settle_versions()
         _cache_ready = True
     return cache
+
+
+def _settle_versions() -> None:
+    """Have flask-caching make each memoized function's version now, in one thread.
+    It makes it on the function's first call: two threads calling it first at once
+    (a page's trend and previous trend, say) make two versions, and the result stored
+    under the version overwritten is never found again (computed twice)."""
+    with contextlib.suppress(Exception):  # a cache down now: it makes them later
+        for function in (_kpis, _breakdown, _period_kpis, _grid_activity):
+            function.make_cache_key(function.uncached)
 
 
 def _ensure_cache() -> None:
