@@ -42,12 +42,13 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from bench.floor import CHARTS_ATTR, FLOOR_ENV
 from components.url_state import preset_period
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -199,19 +200,31 @@ PAGE_PROBE_JS = """
     });
     return n;
   }
+  // A floor page (bench/floor.py) says how many charts it draws on its root; it has
+  // no pages router to wait for, and the bare plotly.js one no Dash at all.
+  function floorCharts() {
+    var root = document.querySelector("[FLOOR_ATTR]");
+    return root ? Number(root.getAttribute("FLOOR_ATTR")) : null;
+  }
   function ready(state) {
-    if (state.isLoading || bench.pending > 0) { return false; }
-    if (bench.renderedAt === null || bench.renderedAt < bench.since) { return false; }
+    var floor = floorCharts();
+    if (state && (state.isLoading || bench.pending > 0)) { return false; }
+    if (floor === null) {
+      if (!state) { return false; }
+      if (bench.renderedAt === null || bench.renderedAt < bench.since) { return false; }
+      if (state.layout !== countedLayout) {
+        countedLayout = state.layout;
+        bench.graphsExpected = countGraphs(state.layout);
+      }
+    } else {
+      bench.graphsExpected = floor;
+    }
     if (bench.expect && location.href.indexOf(bench.expect) < 0) { return false; }
     if (document.querySelector('[data-dash-is-loading="true"]')) { return false; }
     // dcc.Graph carries this class while Plotly.react or a responsive resize runs.
     if (document.querySelector(".dash-graph--pending")) { return false; }
-    if (state.layout !== countedLayout) {
-      countedLayout = state.layout;
-      bench.graphsExpected = countGraphs(state.layout);
-    }
     var drawn = 0;
-    document.querySelectorAll(".dash-graph").forEach(function (graph) {
+    document.querySelectorAll(".js-plotly-plot").forEach(function (graph) {
       if (graph.querySelector(".main-svg")) { drawn += 1; }
     });
     bench.graphsDrawn = drawn;
@@ -220,16 +233,16 @@ PAGE_PROBE_JS = """
 
   var subscribed = false;
   setInterval(function () {
-    if (!window.store) { return; }
-    if (!subscribed) { window.store.subscribe(onStore); subscribed = true; onStore(); }
-    if (ready(window.store.getState())) {
+    if (!window.store && floorCharts() === null) { return; }
+    if (window.store && !subscribed) { window.store.subscribe(onStore); subscribed = true; onStore(); }
+    if (ready(window.store ? window.store.getState() : null)) {
       if (bench.readySince === null) { bench.readySince = performance.now(); }
     } else {
       bench.readySince = null;
     }
   }, POLL_MS);
 })();
-""".replace("POLL_MS", str(POLL_MS))
+""".replace("POLL_MS", str(POLL_MS)).replace("FLOOR_ATTR", CHARTS_ATTR)
 
 
 # ------------------------------------------------------------------ the server
@@ -252,12 +265,23 @@ def _gunicorn_has_setting(name: str) -> bool:
 
 
 class AppServer:
-    """`gunicorn app:server` in its own process group, so stopping it stops its workers."""
+    """`gunicorn app:server` (or another `target`) in its own process group, so
+    stopping it stops its workers."""
 
-    def __init__(self, database_url: str, workers: int, log_path: Path, threads: int = 1) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        workers: int,
+        log_path: Path,
+        threads: int = 1,
+        target: str = "app:server",
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.database_url = database_url
         self.workers = workers
         self.threads = threads
+        self.target = target
+        self.env = env or {}
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -270,7 +294,7 @@ class AppServer:
             sys.executable,
             "-m",
             "gunicorn",
-            "app:server",
+            self.target,
             "--workers",
             str(self.workers),
             # A page view or filter change sends several callbacks at once (the page,
@@ -285,7 +309,8 @@ class AppServer:
         if _gunicorn_has_setting("control_socket_disable"):
             # gunicorn ≥ 25 opens one control socket per user: two servers would clash.
             command.append("--no-control-socket")
-        env = {**os.environ, "GOVDASH_DATABASE_URL": self.database_url}  # GOVDASH_CACHE_URL too
+        # GOVDASH_CACHE_URL too
+        env = {**os.environ, "GOVDASH_DATABASE_URL": self.database_url, **self.env}
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
                 command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -555,14 +580,16 @@ def check_region_page(driver, url: str) -> None:
         raise RuntimeError(f"{url} did not render a region page; it shows: {shown!r}")
 
 
-def page_view(driver, url: str, *, cold: bool) -> dict[str, Any]:
-    """Open `url` (a full navigation) and measure it until it is fully drawn."""
+def page_view(driver, url: str, *, cold: bool, region_page: bool = True) -> dict[str, Any]:
+    """Open `url` (a full navigation) and measure it until it is fully drawn (a floor
+    page of bench/floor.py if not `region_page`)."""
     if cold:
         driver.execute_cdp_cmd("Network.clearBrowserCache", {})
     drain_logs(driver)  # start this view's logs empty
     driver.get(url)
     drawn_ms = wait_until_drawn(driver)
-    check_region_page(driver, url)
+    if region_page:
+        check_region_page(driver, url)
     threads = main_thread_ms(driver)
     phases = navigation_phases(driver)
     events, console = drain_logs(driver)
@@ -575,6 +602,60 @@ def page_view(driver, url: str, *, cold: bool) -> dict[str, Any]:
         "charts": chart_calls(driver, 0.0),
         "phases": {key: round(value, 1) for key, value in phases.items() if value is not None},
         "main_thread_ms": threads,
+        **network,
+        "console": console,
+    }
+
+
+def drill_down(driver, parent_url: str, child_code: str) -> dict[str, Any]:
+    """On `parent_url`, click the child's name in the ranking table like a person
+    would; measure from that click until the child's page is fully drawn (inside the
+    app: no new document, the scripts stay; the pages router renders the child)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC  # noqa: N812
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from components.tables import RANKING_TABLE_HTML_ID
+
+    driver.get(parent_url)
+    wait_until_drawn(driver)
+    check_region_page(driver, parent_url)
+    link = WebDriverWait(driver, 20).until(
+        EC.element_to_be_clickable(
+            (By.CSS_SELECTOR, f"#{RANKING_TABLE_HTML_ID} a[href*='/region/{child_code}?']")
+        )
+    )
+    before = main_thread_ms(driver)
+    drain_logs(driver)
+    driver.execute_script(
+        "var b = window.__govdashBench; b.armed = true; b.expect = arguments[0];"
+        "b.watchOutput = '_pages_content.children';",
+        f"/region/{child_code}?",
+    )
+    # A click event on the link, as a person's (the row may sit low in the table's own
+    # scroll box, where WebDriver's click cannot reach it without scrolling the page).
+    driver.execute_script(
+        "arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", link
+    )
+    drawn_ms = wait_until_drawn(driver)
+    check_region_page(driver, driver.current_url)
+    after = main_thread_ms(driver)
+    clicked_at, graphs = driver.execute_script(
+        "var b = window.__govdashBench; return [b.since, b.graphsExpected];"
+    )
+    events, console = drain_logs(driver)
+    network = network_usage(events, after.pop("navigation_start"))
+    for row in network["resources"]:  # re-base request times on the click
+        for key in ("start_ms", "end_ms"):
+            if key in row:
+                row[key] = round(row[key] - clicked_at, 1)
+    before.pop("navigation_start")
+    return {
+        "url": driver.current_url,
+        "drawn_ms": drawn_ms,
+        "graphs": graphs,
+        "charts": chart_calls(driver, clicked_at),
+        "main_thread_ms": {key: round(after[key] - before[key], 1) for key in before},
         **network,
         "console": console,
     }
@@ -711,21 +792,48 @@ def app_and_browser(
         server.stop()
 
 
+def drill_period(i: int, today: date) -> str:
+    """Query string of the i-th drill-down: the calendar quarter ending 2+i quarters
+    before the current one (no period any other view asks for)."""
+    quarter_start = date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
+    start = _month_shift(quarter_start, -3 * (2 + i))
+    end = _month_shift(start, 3).toordinal() - 1
+    return f"?from={start.isoformat()}&to={date.fromordinal(end).isoformat()}"
+
+
 def measure_scopes(
-    server: AppServer, driver, regions: dict[str, str], repeat: int, warmup: bool
+    server: AppServer,
+    driver,
+    regions: dict[str, str],
+    repeat: int,
+    warmup: bool,
+    parents: dict[str, str] | None = None,
+    floor: AppServer | None = None,
 ) -> list[dict[str, Any]]:
-    """Cold and warm views, then custom-date views, then filter changes, of each
-    region's page. Each kind is measured in rounds over the scopes (city, district, …,
-    city, district, …), not scope after scope: this host slows down under a long run,
-    and the scope measured first would otherwise have the fastest host."""
+    """Cold and warm views (with the floors of bench/floor.py beside them, if `floor`),
+    then custom-date views, then drill-downs from each region's parent (`parents`),
+    then filter changes, of each region's page. Each kind is measured in rounds over
+    the scopes (city, district, …, city, district, …), not scope after scope: this host
+    slows down under a long run, and the scope measured first would otherwise have the
+    fastest host."""
     today = date.today()
+    parents = parents or {}
     if warmup:  # imports, reference data and plotly in the workers; not measured
         top = next(iter(regions.values()))
         for _ in range(2 * server.workers):
             page_view(driver, f"{server.base_url}/region/{top}{warmup_period(today)}", cold=True)
     pages = {scope: f"{server.base_url}/region/{code}" for scope, code in regions.items()}
     views: dict[str, dict[str, list]] = {
-        scope: {"cold": [], "warm": [], "custom": [], "filter": []} for scope in regions
+        scope: {
+            "cold": [],
+            "warm": [],
+            "floor_dash": [],
+            "floor_plotly": [],
+            "custom": [],
+            "drill": [],
+            "filter": [],
+        }
+        for scope in regions
     }
     for i in range(repeat):
         print(f"   round {i + 1}/{repeat} …", file=sys.stderr, flush=True)
@@ -733,10 +841,24 @@ def measure_scopes(
             url = page + cold_period(i, today)
             views[scope]["cold"].append(page_view(driver, url, cold=True))
             views[scope]["warm"].append(page_view(driver, url, cold=False))
+            if floor is not None:
+                code = regions[scope]
+                for kind, path in (
+                    ("dash", f"/floor/dash/{code}/"),
+                    ("plotly", f"/floor/plotly/{code}"),
+                ):
+                    views[scope][f"floor_{kind}"].append(
+                        page_view(driver, floor.base_url + path, cold=True, region_page=False)
+                    )
     for i in range(min(repeat, CUSTOM_REPEAT)):
         for scope, page in pages.items():
             url = page + custom_period(i, today)
             views[scope]["custom"].append(page_view(driver, url, cold=True))
+    for i in range(repeat):
+        for scope, code in regions.items():
+            if scope in parents:
+                parent_url = f"{server.base_url}/region/{parents[scope]}{drill_period(i, today)}"
+                views[scope]["drill"].append(drill_down(driver, parent_url, code))
     requested: set[str] = set()  # page URLs the server has rendered in this run
     presets = filter_presets(today)
     for i in range(repeat):
@@ -751,6 +873,58 @@ def measure_scopes(
     return [{"scope": scope, "code": regions[scope], **views[scope]} for scope in regions]
 
 
+def region_parents(database_url: str, regions: dict[str, str]) -> dict[str, str]:
+    """scope → its region's parent code (the page a person drills down from)."""
+    from data_access.engine import make_engine
+    from data_access.regions import RegionIndex
+
+    engine = make_engine(database_url)
+    try:
+        index = RegionIndex.load(engine)
+    finally:
+        engine.dispose()
+    return {
+        scope: parent
+        for scope, code in regions.items()
+        if (parent := index.scope(code).parent_code) is not None
+    }
+
+
+@contextmanager
+def floor_server(database_url: str, regions: dict[str, str], scratch: Path) -> Iterator[AppServer]:
+    """The floor pages of `regions` (bench/floor.py) for the first cold view's period,
+    served by one gunicorn worker."""
+    charts = scratch / "floor.json"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.floor",
+            "--url",
+            database_url,
+            "--regions",
+            ",".join(f"{scope}={code}" for scope, code in regions.items()),
+            "--query",
+            cold_period(0, date.today()),
+            "--out",
+            str(charts),
+        ],
+        cwd=ROOT,
+        check=True,
+        # Not the shared cache: the app's first cold view asks for this very period.
+        env={**os.environ, "GOVDASH_CACHE_URL": "null"},
+    )
+    server = AppServer(
+        database_url, 1, scratch / "floor.log", THREADS, "bench.floor:server",
+        {FLOOR_ENV: str(charts)},
+    )  # fmt: skip
+    try:
+        server.start(probe_path=f"/floor/plotly/{next(iter(regions.values()))}")
+        yield server
+    finally:
+        server.stop()
+
+
 def measure(
     database_url: str,
     workers: int = 2,
@@ -758,17 +932,29 @@ def measure(
     regions: dict[str, str] | None = None,
     warmup: bool = True,
     threads: int = THREADS,
+    floors: bool = True,
 ) -> dict[str, Any]:
     """Run every measurement against one database; plain data (see report())."""
     regions = regions or pick_regions(database_url)
     load_before = os.getloadavg()  # timings on a busy host are not comparable
+    parents = region_parents(database_url, regions)
     scratch = Path(tempfile.mkdtemp(prefix="govdash-bench-browser-"))
     try:
-        with app_and_browser(database_url, workers, scratch, threads) as (server, driver):
+        with ExitStack() as stack:
+            floor = (
+                stack.enter_context(floor_server(database_url, regions, scratch))
+                if floors
+                else None
+            )
+            server, driver = stack.enter_context(
+                app_and_browser(database_url, workers, scratch, threads)
+            )
             reference_page = f"{server.base_url}/region/{next(iter(regions.values()))}"
             try:
                 speed_before = host_speed(driver, reference_page)
-                scopes = measure_scopes(server, driver, regions, repeat, warmup)
+                scopes = measure_scopes(
+                    server, driver, regions, repeat, warmup, parents=parents, floor=floor
+                )
                 speed_after = host_speed(driver, reference_page)
             except Exception as exc:
                 raise RuntimeError(f"{exc}\n--- gunicorn log ---\n{server.log_tail()}") from exc
@@ -797,7 +983,8 @@ def measure(
         "console_errors": [
             {"scope": s["scope"], **entry}
             for s in scopes
-            for view in s["cold"] + s["warm"] + s.get("custom", []) + s["filter"]
+            for kind in ("cold", "warm", "floor_dash", "floor_plotly", "custom", "drill", "filter")
+            for view in s.get(kind, [])
             for entry in view["console"]
             if entry.get("level") == "SEVERE"
         ],
@@ -955,17 +1142,18 @@ def report(result: dict) -> str:
         f"{_speed(result['host'])} (one Plotly.react of the reference chart, before / after: "
         "lower is faster; compare runs only at similar speeds)\n",
         "| scope | code | charts | drawn cold p50 / p95 ms | drawn warm p50 / p95 ms | "
-        "custom dates, cold p50 / p95 ms | "
+        "custom dates, cold p50 / p95 ms | drill-down p50 / p95 ms | "
         "filter change p50 / p95 ms | first view KB | repeat view KB | filter change KB |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for s in scopes:
         cold, warm, changes = s["cold"], s["warm"], s["filter"]
         custom = [v["drawn_ms"] for v in s.get("custom", [])]
+        drills = [v["drawn_ms"] for v in s.get("drill", [])]
         lines.append(
             f"| {s['scope']} | {s['code']} | {cold[0]['graphs'] if cold else '—'} | "
             f"{p50_p95([v['drawn_ms'] for v in cold])} | {p50_p95([v['drawn_ms'] for v in warm])} | "
-            f"{p50_p95(custom) if custom else '—'} | "
+            f"{p50_p95(custom) if custom else '—'} | {p50_p95(drills) if drills else '—'} | "
             f"{p50_p95([v['changed_ms'] for v in changes])} | "
             f"{_kb(statistics.median([v['bytes'] for v in cold]))} | "
             f"{_kb(statistics.median([v['bytes'] for v in warm]))} | "
@@ -997,6 +1185,22 @@ def report(result: dict) -> str:
             f"- drawn, cold, custom dates (from and to inside months), p95 over all scopes: "
             f"{worst_custom:.0f} ms "
             f"(target ≤ {DRAWN_TARGET_MS} ms {verdict(worst_custom <= DRAWN_TARGET_MS)})"
+        )
+    all_drills = [v["drawn_ms"] for s in scopes for v in s.get("drill", [])]
+    if all_drills:
+        worst_drill = percentile(all_drills, 0.95)
+        lines.append(
+            f"- drawn after a drill-down (a click on a child's name in its parent's ranking "
+            f"table, inside the app), p95 over all scopes: {worst_drill:.0f} ms "
+            f"(target ≤ {DRAWN_TARGET_MS} ms {verdict(worst_drill <= DRAWN_TARGET_MS)})"
+        )
+    floor_dash = [v["drawn_ms"] for s in scopes for v in s.get("floor_dash", [])]
+    floor_plotly = [v["drawn_ms"] for s in scopes for v in s.get("floor_plotly", [])]
+    if floor_dash and floor_plotly:
+        lines.append(
+            f"- this host's floor for these charts (bench/floor.py; cold, p50 / p95 over all "
+            f"scopes): Dash with only the page's charts {p50_p95(floor_dash)} ms, plotly.js "
+            f"alone {p50_p95(floor_plotly)} ms"
         )
     lines += [
         f"- filter change p95 over all scopes: {worst_change:.0f} ms "
@@ -1037,6 +1241,21 @@ def report(result: dict) -> str:
             f"{_median(cold, 'drawn_ms')} | {_calls(cold)} | {_busy(cold)} | "
             f"{slowest_callback(cold)} |"
         )
+    if floor_dash and floor_plotly:
+        lines += [
+            "",
+            "The page against its floors, cold views p50 (ms; the floors draw the page's very "
+            "charts, in the same rounds: bench/floor.py):\n",
+            "| scope | region page | Dash + only its charts | plotly.js alone | page − Dash floor |",
+            "|---|---|---|---|---|",
+        ]
+        for s in scopes:
+            page, dash_floor, plotly_floor = (
+                _median(s.get(kind, []), "drawn_ms")
+                for kind in ("cold", "floor_dash", "floor_plotly")
+            )
+            extra = page - dash_floor if page is not None and dash_floor is not None else "—"
+            lines.append(f"| {s['scope']} | {page} | {dash_floor} | {plotly_floor} | {extra} |")
     lines += [
         "",
         "Filter change p50 (ms from the click on the option):\n",
@@ -1090,6 +1309,9 @@ def main(argv: list[str] | None = None) -> int:
         "village and grid picked from the database)",
     )
     parser.add_argument("--label", help="names this run in the report")
+    parser.add_argument(
+        "--no-floors", action="store_true", help="leave out the floor pages (bench/floor.py)"
+    )
     args = parser.parse_args(argv)
 
     signal.signal(signal.SIGTERM, _interrupt)
@@ -1102,7 +1324,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"== {url}: {regions}", file=sys.stderr, flush=True)
     try:
         result = measure(
-            url, workers=args.workers, repeat=args.repeat, regions=regions, threads=args.threads
+            url,
+            workers=args.workers,
+            repeat=args.repeat,
+            regions=regions,
+            threads=args.threads,
+            floors=not args.no_floors,
         )
     except KeyboardInterrupt:
         print("interrupted (gunicorn and chromium stopped)", file=sys.stderr)

@@ -1,7 +1,9 @@
 """bench/browser.py measures a region page for real: gunicorn with one worker on the
-e2e demo database, headless Debian chromium, one cold view, one warm view and one
-filter change of 150203. Checks the shape and sanity of the result, never a time
-threshold (timings depend on the machine)."""
+e2e demo database, headless Debian chromium, one cold view, one warm view, one view
+with custom dates, one drill-down from the city and one filter change of 150203, and
+its two floors (bench/floor.py: its charts alone, in Dash and in plotly.js). Checks
+the shape and sanity of the result, never a time threshold (timings depend on the
+machine)."""
 
 from __future__ import annotations
 
@@ -33,7 +35,10 @@ def test_one_region_page_measured(bench_browser, dashboard_db_url):
     (cold,) = scope["cold"]
     (warm,) = scope["warm"]
     (custom,) = scope["custom"]
+    (drill,) = scope["drill"]
     (change,) = scope["filter"]
+    (floor_dash,) = scope["floor_dash"]
+    (floor_plotly,) = scope["floor_plotly"]
 
     for view in (cold, warm, custom):
         assert view["drawn_ms"] > 0
@@ -45,6 +50,26 @@ def test_one_region_page_measured(bench_browser, dashboard_db_url):
     assert warm["from_cache"] > 0
     assert any("plotly" in r["name"] for r in cold["resources"])
     assert any("_pages_content" in r["name"] for r in cold["resources"])  # callbacks named
+
+    # The drill-down: from the city's ranking table to 150203's page, inside the app.
+    assert drill["drawn_ms"] > 0
+    assert "/region/150203?" in drill["url"] and "from=" in drill["url"]
+    assert drill["graphs"] == cold["graphs"]
+    assert drill["charts"]["react"] >= drill["graphs"]
+    drill_names = [r["name"] for r in drill["resources"]]
+    assert any("_pages_content" in name for name in drill_names)  # the router renders it
+    assert not any(name.endswith(".js") for name in drill_names)  # no new document
+
+    # The floors draw the page's very charts and nothing else, plotly.js alone without
+    # a single Dash script.
+    for floor in (floor_dash, floor_plotly):
+        assert floor["drawn_ms"] > 0
+        assert floor["graphs"] == cold["graphs"]
+        assert floor["charts"]["react"] >= floor["graphs"]
+    assert any("dash_renderer" in r["name"] for r in floor_dash["resources"])
+    assert not any("_dash-" in r["name"] for r in floor_plotly["resources"])
+    assert any("plotly" in r["name"] for r in floor_plotly["resources"])
+    assert floor_plotly["bytes"] < floor_dash["bytes"] < cold["bytes"]
 
     assert change["changed_ms"] > 0
     assert change["target"] == "this_month"
@@ -65,6 +90,14 @@ def test_one_region_page_measured(bench_browser, dashboard_db_url):
     assert "| district | 150203 |" in text
     assert "browser console errors: 0" in text
     assert "custom dates (from and to inside months), p95 over all scopes" in text
+    assert "drill-down (a click on a child's name" in text
+    assert "this host's floor for these charts" in text
+    page_row = next(
+        line
+        for line in text.splitlines()
+        if line.startswith("| district | ") and line.count("|") == 6
+    )
+    assert page_row.split("|")[2].strip() == str(round(cold["drawn_ms"]))
     assert f"host speed {before:.1f} / {after:.1f} ms" in text
 
 
@@ -87,6 +120,7 @@ def test_custom_date_views_ask_for_periods_no_other_view_asks_for(bench_browser)
     today = date(2026, 12, 1)
     customs = [bench_browser.custom_period(i, today) for i in range(bench_browser.CUSTOM_REPEAT)]
     others = {bench_browser.cold_period(i, today) for i in range(7)}
+    others |= {bench_browser.drill_period(i, today) for i in range(7)}
     others.add(bench_browser.warmup_period(today))
     assert len(set(customs)) == len(customs) and not set(customs) & others
     for query in customs:
@@ -94,3 +128,17 @@ def test_custom_date_views_ask_for_periods_no_other_view_asks_for(bench_browser)
         date_from, date_to = date.fromisoformat(params["from"]), date.fromisoformat(params["to"])
         assert (date_from.day, date_to.day) == (5, 17)
         assert date_to < today and date_from < date_to
+
+
+def test_drill_downs_ask_for_periods_no_other_view_asks_for(bench_browser):
+    """Each drill-down is a whole calendar quarter nobody else asks for, so the child's
+    figures are computed when it is clicked; they end before the current quarter."""
+    today = date(2026, 12, 1)
+    drills = [bench_browser.drill_period(i, today) for i in range(7)]
+    assert drills[0] == "?from=2026-04-01&to=2026-06-30"
+    assert drills[1] == "?from=2026-01-01&to=2026-03-31"
+    assert drills[6] == "?from=2024-10-01&to=2024-12-31"
+    others = {bench_browser.cold_period(i, today) for i in range(7)}
+    others |= {bench_browser.custom_period(i, today) for i in range(bench_browser.CUSTOM_REPEAT)}
+    others.add(bench_browser.warmup_period(today))
+    assert len(set(drills)) == len(drills) and not set(drills) & others
