@@ -607,6 +607,43 @@ def page_view(driver, url: str, *, cold: bool, region_page: bool = True) -> dict
     }
 
 
+def measure_click(driver, click, expect: str, watch_output: str) -> dict[str, Any]:
+    """Measure a person's click inside the page: from the click event (`click()` makes
+    it) until the page is fully drawn again, with the URL holding `expect` and the
+    callback `watch_output` answered. The view's time, charts, main-thread work and
+    requests (their times re-based on the click)."""
+    before = main_thread_ms(driver)
+    drain_logs(driver)
+    # The probe takes the click event as the start (its own timestamp).
+    driver.execute_script(
+        "var b = window.__govdashBench; b.armed = true; b.expect = arguments[0];"
+        "b.watchOutput = arguments[1];",
+        expect,
+        watch_output,
+    )
+    click()
+    drawn_ms = wait_until_drawn(driver)
+    after = main_thread_ms(driver)
+    clicked_at, graphs = driver.execute_script(
+        "var b = window.__govdashBench; return [b.since, b.graphsExpected];"
+    )
+    events, console = drain_logs(driver)
+    network = network_usage(events, after.pop("navigation_start"))
+    for row in network["resources"]:
+        for key in ("start_ms", "end_ms"):
+            if key in row:
+                row[key] = round(row[key] - clicked_at, 1)
+    before.pop("navigation_start")
+    return {
+        "drawn_ms": drawn_ms,
+        "graphs": graphs,
+        "charts": chart_calls(driver, clicked_at),
+        "main_thread_ms": {key: round(after[key] - before[key], 1) for key in before},
+        **network,
+        "console": console,
+    }
+
+
 def drill_down(driver, parent_url: str, child_code: str) -> dict[str, Any]:
     """On `parent_url`, click the child's name in the ranking table like a person
     would; measure from that click until the child's page is fully drawn (inside the
@@ -625,40 +662,18 @@ def drill_down(driver, parent_url: str, child_code: str) -> dict[str, Any]:
             (By.CSS_SELECTOR, f"#{RANKING_TABLE_HTML_ID} a[href*='/region/{child_code}?']")
         )
     )
-    before = main_thread_ms(driver)
-    drain_logs(driver)
-    driver.execute_script(
-        "var b = window.__govdashBench; b.armed = true; b.expect = arguments[0];"
-        "b.watchOutput = '_pages_content.children';",
-        f"/region/{child_code}?",
-    )
     # A click event on the link, as a person's (the row may sit low in the table's own
     # scroll box, where WebDriver's click cannot reach it without scrolling the page).
-    driver.execute_script(
-        "arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", link
+    view = measure_click(
+        driver,
+        lambda: driver.execute_script(
+            "arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", link
+        ),
+        f"/region/{child_code}?",
+        "_pages_content.children",
     )
-    drawn_ms = wait_until_drawn(driver)
     check_region_page(driver, driver.current_url)
-    after = main_thread_ms(driver)
-    clicked_at, graphs = driver.execute_script(
-        "var b = window.__govdashBench; return [b.since, b.graphsExpected];"
-    )
-    events, console = drain_logs(driver)
-    network = network_usage(events, after.pop("navigation_start"))
-    for row in network["resources"]:  # re-base request times on the click
-        for key in ("start_ms", "end_ms"):
-            if key in row:
-                row[key] = round(row[key] - clicked_at, 1)
-    before.pop("navigation_start")
-    return {
-        "url": driver.current_url,
-        "drawn_ms": drawn_ms,
-        "graphs": graphs,
-        "charts": chart_calls(driver, clicked_at),
-        "main_thread_ms": {key: round(after[key] - before[key], 1) for key in before},
-        **network,
-        "console": console,
-    }
+    return {"url": driver.current_url, **view}
 
 
 def filter_change(driver, page_url: str, target_preset: str) -> dict[str, Any]:
@@ -680,37 +695,12 @@ def filter_change(driver, page_url: str, target_preset: str) -> dict[str, Any]:
             (By.XPATH, f"//*[@role='option'][.//input[@value='{target_preset}']]")
         )
     )
-    before = main_thread_ms(driver)
-    drain_logs(driver)
-    # The probe takes the option's click event as the start (its own timestamp).
-    driver.execute_script(
-        "var b = window.__govdashBench; b.armed = true; b.expect = arguments[0];"
-        "b.watchOutput = arguments[1];",
-        f"period={target_preset}",
-        FILTER_WATCH,
-    )
-    option.click()
-    changed_ms = wait_until_drawn(driver)
-    after = main_thread_ms(driver)
-    clicked_at, graphs = driver.execute_script(
-        "var b = window.__govdashBench; return [b.since, b.graphsExpected];"
-    )
-    events, console = drain_logs(driver)
-    network = network_usage(events, after.pop("navigation_start"))
-    for row in network["resources"]:  # re-base request times on the click
-        for key in ("start_ms", "end_ms"):
-            if key in row:
-                row[key] = round(row[key] - clicked_at, 1)
-    before.pop("navigation_start")
+    view = measure_click(driver, option.click, f"period={target_preset}", FILTER_WATCH)
     return {
         "url": page_url,
         "target": target_preset,
-        "changed_ms": changed_ms,
-        "graphs": graphs,
-        "charts": chart_calls(driver, clicked_at),
-        "main_thread_ms": {key: round(after[key] - before[key], 1) for key in before},
-        **network,
-        "console": console,
+        "changed_ms": view.pop("drawn_ms"),
+        **view,
     }
 
 
@@ -1170,30 +1160,30 @@ def report(result: dict) -> str:
     def verdict(ok: bool) -> str:
         return "✓" if ok else "✗"
 
-    worst_drawn = percentile([v["drawn_ms"] for v in all_cold], 0.95)
     worst_change = percentile([v["changed_ms"] for v in all_changes], 0.95)
     most_bytes = max(v["bytes"] for v in all_cold)
-    all_custom = [v["drawn_ms"] for s in scopes for v in s.get("custom", [])]
+
+    def drawn_line(what: str, kind: str) -> list[str]:
+        """The p95 of a kind of view over all scopes, against the target (if measured)."""
+        times = [v["drawn_ms"] for s in scopes for v in s.get(kind, [])]
+        if not times:
+            return []
+        worst = percentile(times, 0.95)
+        return [
+            f"- {what}, p95 over all scopes: {worst:.0f} ms "
+            f"(target ≤ {DRAWN_TARGET_MS} ms {verdict(worst <= DRAWN_TARGET_MS)})"
+        ]
+
     lines += [
         "",
-        f"- drawn, cold, p95 over all scopes: {worst_drawn:.0f} ms "
-        f"(target ≤ {DRAWN_TARGET_MS} ms {verdict(worst_drawn <= DRAWN_TARGET_MS)})",
+        *drawn_line("drawn, cold", "cold"),
+        *drawn_line("drawn, cold, custom dates (from and to inside months)", "custom"),
+        *drawn_line(
+            "drawn after a drill-down (a click on a child's name in its parent's ranking "
+            "table, inside the app)",
+            "drill",
+        ),
     ]
-    if all_custom:
-        worst_custom = percentile(all_custom, 0.95)
-        lines.append(
-            f"- drawn, cold, custom dates (from and to inside months), p95 over all scopes: "
-            f"{worst_custom:.0f} ms "
-            f"(target ≤ {DRAWN_TARGET_MS} ms {verdict(worst_custom <= DRAWN_TARGET_MS)})"
-        )
-    all_drills = [v["drawn_ms"] for s in scopes for v in s.get("drill", [])]
-    if all_drills:
-        worst_drill = percentile(all_drills, 0.95)
-        lines.append(
-            f"- drawn after a drill-down (a click on a child's name in its parent's ranking "
-            f"table, inside the app), p95 over all scopes: {worst_drill:.0f} ms "
-            f"(target ≤ {DRAWN_TARGET_MS} ms {verdict(worst_drill <= DRAWN_TARGET_MS)})"
-        )
     floor_dash = [v["drawn_ms"] for s in scopes for v in s.get("floor_dash", [])]
     floor_plotly = [v["drawn_ms"] for s in scopes for v in s.get("floor_plotly", [])]
     if floor_dash and floor_plotly:
