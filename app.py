@@ -29,6 +29,7 @@ from components.shell import (
     create_shell,
 )
 from components.states import create_db_banner
+from components.templates import PRINT_TEMPLATE_ROUTE, template_json
 from data_access.settings import get_settings
 from govdash import data
 from govdash.memory import limit_serving_memory
@@ -107,6 +108,17 @@ def serve_geojson(code: str):
     if geojson is None:
         abort(404)
     response = server.response_class(orjson.dumps(geojson), mimetype="application/json")
+    if request.args.get("v"):
+        response.cache_control.public = True
+        response.cache_control.max_age = 31536000
+    return response
+
+
+@server.route(f"{app.config.routes_pathname_prefix}{PRINT_TEMPLATE_ROUTE}")
+def serve_print_template():
+    """The print template the charts' PNG and SVG exports draw with (assets/govdash.js
+    fetches it on the first export); `?v=` changes with it, so it may be kept a year."""
+    response = server.response_class(template_json("print"), mimetype="application/json")
     if request.args.get("v"):
         response.cache_control.public = True
         response.cache_control.max_age = 31536000

@@ -40,6 +40,156 @@
     // only once the app's callbacks have answered, well after this event.
     document.addEventListener("DOMContentLoaded", guardResize);
 
+    /* ------------------------------------------------------------ print export
+       The camera button and the "SVG" button save an app chart drawn with the print
+       template (components/templates.py), not the screen one the page shows. A chart of
+       the app carries that template's URL in its config (components/graph.py
+       PRINT_MARKER, inside toImageButtonOptions); it is fetched on the first export and
+       kept. The wrapper replaces plotly.js's downloadImage where each button finds it:
+       window.Plotly for the "SVG" button, plotly's registry for the camera (the modebar
+       calls Registry.call("downloadImage"), not window.Plotly). The chart on screen is
+       left untouched: the export draws a copy of its data and layout. */
+    var PRINT_MARKER = "govdashPrintTemplate";
+    var printTemplates = {};  // URL -> promise of the template's JSON
+
+    function printTemplate(url) {
+        if (!printTemplates[url]) {
+            printTemplates[url] = fetch(url, { credentials: "same-origin" }).then(function (reply) {
+                if (!reply.ok) {
+                    throw new Error("print template: HTTP " + reply.status);
+                }
+                return reply.json();
+            });
+            printTemplates[url].catch(function () {
+                delete printTemplates[url];  // asked again on the next export
+            });
+        }
+        return printTemplates[url];
+    }
+
+    /* A deep copy of plain objects and arrays (anything else shared), as plotly.js's own
+       export copies a chart: drawing mutates the layout it is given (autorange). */
+    function copyPlain(value) {
+        if (Array.isArray(value)) {
+            return value.map(copyPlain);
+        }
+        if (value && Object.prototype.toString.call(value) === "[object Object]") {
+            var out = {};
+            Object.keys(value).forEach(function (key) { out[key] = copyPlain(value[key]); });
+            return out;
+        }
+        return value;
+    }
+
+    /* The app chart `gd` (an element or its id) that exports with the print template,
+       or null. */
+    function printChart(gd) {
+        var el = typeof gd === "string" ? document.getElementById(gd) : gd;
+        var opts = el && el._context && el._context.toImageButtonOptions;
+        return opts && typeof opts[PRINT_MARKER] === "string" && el.data && el.layout ? el : null;
+    }
+
+    function templateFontSize(template) {
+        var font = template && template.layout && template.layout.font;
+        return font && font.size > 0 ? font.size : null;
+    }
+
+    /* The figure's pixel sizes that figures.py sets from the screen font (margins from
+       label widths, the donut's centre, the colour bar) grow with the print font, so
+       that the larger type is not clipped and keeps its proportions. */
+    function scalePixels(layout, data, ratio) {
+        var scale = function (value) {
+            return typeof value === "number" ? Math.round(value * ratio) : value;
+        };
+        if (layout.margin) {
+            ["l", "r", "t", "b", "pad"].forEach(function (side) {
+                layout.margin[side] = scale(layout.margin[side]);
+            });
+        }
+        (layout.annotations || []).forEach(function (note) {
+            if (note.font) {
+                note.font.size = scale(note.font.size);
+            }
+            if (typeof note.text === "string") {
+                note.text = note.text.replace(/font-size:\s*(\d+(?:\.\d+)?)px/g, function (_m, px) {
+                    return "font-size:" + scale(Number(px)) + "px";
+                });
+            }
+        });
+        data.forEach(function (trace) {
+            if (trace.colorbar && trace.colorbar.thicknessmode !== "fraction") {
+                trace.colorbar.thickness = scale(trace.colorbar.thickness);
+            }
+        });
+    }
+
+    /* The figure an app chart exports: {data, layout with the print template, config},
+       or null for any other chart (or when the template cannot be had). */
+    function printFigure(gd) {
+        var el = printChart(gd);
+        if (!el) {
+            return Promise.resolve(null);
+        }
+        return printTemplate(el._context.toImageButtonOptions[PRINT_MARKER]).then(function (template) {
+            var data = copyPlain(el.data);
+            var layout = copyPlain(el.layout);
+            var screen = templateFontSize(layout.template), print = templateFontSize(template);
+            if (screen && print && screen !== print) {
+                scalePixels(layout, data, print / screen);
+            }
+            layout.template = copyPlain(template);
+            return { data: data, layout: layout, config: el._context };
+        }, function (err) {
+            console.warn("govdash: chart exported without the print template", err);
+            return null;
+        });
+    }
+
+    function printDownload(download) {
+        return function (gd, opts) {
+            var el = printChart(gd);
+            if (!el) {
+                return download.apply(this, arguments);
+            }
+            if (el._snapshotInProgress) {  // as plotly.js: one capture of a chart at a time
+                return Promise.reject(new Error("Image capture already in progress."));
+            }
+            var buttonOptions = el._context.toImageButtonOptions;
+            var options = Object.assign({}, opts);
+            ["width", "height", "filename"].forEach(function (key) {
+                options[key] = options[key] || buttonOptions[key];
+            });
+            var release = function () { el._snapshotInProgress = false; };
+            el._snapshotInProgress = true;
+            return printFigure(el).then(function (figure) {
+                if (!figure) {
+                    release();  // the chart as shown, by plotly.js's own path
+                }
+                return download(figure || el, options);
+            }).then(function (name) {
+                release();
+                return name;
+            }, function (err) {
+                release();
+                throw err;
+            });
+        };
+    }
+
+    function installPrintExport() {
+        var plotly = window.Plotly;
+        if (!plotly || !plotly.register || !plotly.downloadImage || plotly.downloadImage.govdashPrint) {
+            return;
+        }
+        var wrapped = printDownload(plotly.downloadImage);
+        wrapped.govdashPrint = true;
+        plotly.downloadImage = wrapped;  // the "SVG" button (exportSvg) and other scripts
+        plotly.register({ moduleType: "apiMethod", name: "downloadImage", fn: wrapped });  // the camera
+    }
+    document.addEventListener("DOMContentLoaded", installPrintExport);
+    window.govdash = window.govdash || {};
+    window.govdash.printFigure = printFigure;
+
     window.dash_clientside = window.dash_clientside || {};
     window.dash_clientside.govdash = {
         /* The "SVG" button beside a chart: download it at print size. */
@@ -55,12 +205,15 @@
                 if (!gd || !window.Plotly) {
                     return noUpdate;
                 }
+                installPrintExport();  // (done at DOMContentLoaded; a no-op then)
                 var opts = (gd._context && gd._context.toImageButtonOptions) || {};
                 window.Plotly.downloadImage(gd, {
                     format: "svg",
                     width: opts.width || EXPORT.width,
                     height: opts.height || EXPORT.height,
                     filename: opts.filename || "govdash"
+                }).catch(function () {
+                    /* a second click while the first export is drawn: nothing to do */
                 });
             } catch (err) {
                 /* never surface a raw error: the button simply does nothing */

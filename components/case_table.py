@@ -41,7 +41,16 @@ GRID_COLUMNS: tuple[tuple[str, int], ...] = (
     ("party_phone", 120),
     ("summary", 320),
 )
-_ENUMS = ("kind", "source", "warning_level", "status", "outcome", "resolved_level", "satisfaction")
+_ENUMS = (
+    "kind",
+    "source",
+    "category",
+    "warning_level",
+    "status",
+    "outcome",
+    "resolved_level",
+    "satisfaction",
+)
 _TIMES = ("accepted_at", "deadline_at", "closed_at", "visited_at")
 _LEVEL_COLOURS = {
     "red": "#d62728",
@@ -169,7 +178,7 @@ def create_case_fields(detail: dict[str, Any], lang: str = "zh") -> html.Dl:
         (column_label("case_no", lang), detail["case_no"]),
         (column_label("kind", lang), label("kind", detail["kind"], lang)),
         (column_label("source", lang), label("source", detail["source"], lang)),
-        (column_label("category", lang), detail["category"]),
+        (column_label("category", lang), label("category", detail["category"], lang)),
         (
             column_label("warning_level", lang),
             html.Span(

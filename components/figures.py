@@ -135,9 +135,12 @@ def create_trend_figure(
     count_key: str = "accepted",
     rate_key: str | None = "closure_rate",
     template: str = "screen",
+    month_ranges: Sequence[Sequence[str]] | None = None,
 ) -> Figure:
     """Monthly bars of `count_key`, a line of `rate_key` on a right axis and, when
-    `previous` is given (the same months a year earlier), a dotted 同比 line."""
+    `previous` is given (the same months a year earlier), a dotted 同比 line.
+    `month_ranges` (one per row) is what a click on each month's bar opens: the bar's
+    customdata (pages/_drill.py)."""
     if not rows or _all_zero(r.get(count_key) for r in rows):
         return create_empty_figure(title, lang=lang, template=template)
     months = [str(r["key"]) for r in rows]
@@ -154,6 +157,8 @@ def create_trend_figure(
             "hovertemplate": f"%{{x}}<br>{label}: %{{y:,}} {unit}<extra></extra>",
         }
     ]
+    if month_ranges is not None:
+        traces[0]["customdata"] = [list(r) for r in month_ranges]
     if previous:
         prev_counts = [r.get(count_key) or 0 for r in previous][: len(months)]
         traces.append(
@@ -516,6 +521,10 @@ def create_containment_figure(
     if all(v is None for v in values):
         return create_empty_figure(title, lang=lang, template=template)
     labels = [t(f"metric.{k}", lang) for k in keys]
+    # A click opens the cases each share counts (their case-list status); the hover
+    # says how many they are.
+    counts = [figures.get(k.removesuffix("_rate")) for k in keys]
+    unit = t("fig.cases", lang)
     trace = {
         "type": "bar",
         "x": [None if v is None else v * 100 for v in values],
@@ -524,7 +533,12 @@ def create_containment_figure(
         "marker": {"color": ["#59a14f", "#1f5fa8"]},
         "text": _pct_text(values),
         "textposition": "auto",
-        "hovertemplate": "%{y}: %{text}<extra></extra>",
+        "customdata": [k.removesuffix("_rate") for k in keys],
+        "hovertext": [
+            f"{text} ({count:,} {unit})" if count is not None else text
+            for text, count in zip(_pct_text(values), counts, strict=True)
+        ],
+        "hovertemplate": "%{y}: %{hovertext}<extra></extra>",
         "width": 0.5,
     }
     return _figure(
@@ -548,10 +562,11 @@ def create_center_load_bar(
     template: str = "screen",
 ) -> Figure:
     """Open cases per center, overdue part in red, open-per-staff in the label
-    (rows as in kpis()['center_load'] or breakdown(by='center'))."""
+    (rows as in kpis()['center_load'] or breakdown(by='center')). Trace 0 is the part
+    not yet overdue, trace 1 the overdue part; both carry the center ids as `ids`."""
     usable = [c for c in centers if c.get("open")]
-    if not usable:
-        return create_empty_figure(title, lang=lang, template=template)
+    if not usable:  # a snapshot: the period may have cases, none open at as_of
+        return create_empty_figure(title, t("state.no_open", lang), lang=lang, template=template)
     usable = sorted(usable, key=lambda c: (-c["open"], str(c.get("name"))))[:top]
     usable.reverse()
     names = [str(c.get("name")) for c in usable]
@@ -560,6 +575,9 @@ def create_center_load_bar(
     per_staff = [
         "—" if c.get("open_per_staff") is None else f"{c['open_per_staff']:.2f}" for c in usable
     ]
+    # Each bar's center id (kpis rows say center_id, breakdown rows key): a click on
+    # either part opens that center's cases of the part (pages/_drill.py).
+    center_ids = [str(c.get("center_id", c.get("key", ""))) for c in usable]
     in_time_label = t("fig.open_in_time", lang)
     overdue_label = t("metric.overdue_open", lang)
     traces = [
@@ -569,6 +587,7 @@ def create_center_load_bar(
             "y": names,
             "orientation": "h",
             "name": in_time_label,
+            "ids": center_ids,
             "marker": {"color": SECONDARY},
             "hovertemplate": f"%{{y}}<br>{in_time_label}: %{{x:,}}<extra></extra>",
         },
@@ -578,6 +597,7 @@ def create_center_load_bar(
             "y": names,
             "orientation": "h",
             "name": overdue_label,
+            "ids": center_ids,
             "marker": {"color": "#d62728"},
             "text": [f"{c['open']:,}" for c in usable],
             "textposition": "outside",
@@ -616,12 +636,16 @@ def create_unit_rate_bar(
     top: int = 30,
     status: Mapping[str, str | None] | None = None,
     template: str = "screen",
+    count_key: str | None = None,
+    empty_message: str | None = None,
 ) -> Figure:
     """One bar per unit (region or center) for a rate or count `metric`; the worst
-    units first (at the top). `status` maps a unit key to red/amber/green."""
+    units first (at the top). `status` maps a unit key to red/amber/green. With
+    `count_key` the hover also gives that count of each unit (the cases a click on
+    a rate's bar opens). `empty_message`: what no bar means (default: no data)."""
     usable = [r for r in rows if r.get(metric) is not None]
     if not usable:
-        return create_empty_figure(title, lang=lang, template=template)
+        return create_empty_figure(title, empty_message, lang=lang, template=template)
     bad_high = metric in LOWER_IS_BETTER
     usable.sort(key=lambda r: r[metric], reverse=bad_high == worst_first)
     usable = usable[:top]
@@ -643,6 +667,14 @@ def create_unit_rate_bar(
         "customdata": [str(r["key"]) for r in usable],
         "hovertemplate": "%{y}: %{text}<extra></extra>",
     }
+    if count_key:
+        count_label = t(f"metric.{count_key}", lang)
+        trace["hovertext"] = [
+            f"{format_value(metric, r[metric])}<br>"
+            f"{count_label}: {format_value(count_key, r.get(count_key))}"
+            for r in usable
+        ]
+        trace["hovertemplate"] = "%{y}: %{hovertext}<extra></extra>"
     top_value = max(values) or 1
     return _figure(
         [trace],

@@ -1,8 +1,12 @@
 """dcc.Graph with print-size export: the camera button saves a PNG at 1600×900 ×2 and
 a small "SVG" button beside each chart saves the same figure as SVG.
 
-The figures are built with a white background, Chinese fonts and a title naming the
-region and period (see components/figures.py), so what is exported is print-ready.
+The figures carry a title naming the region and period (components/figures.py) and
+the screen template. Both exports draw the chart with the print template instead
+(white, black ink, larger type): the config marks the chart with the URL of that
+template (PRINT_MARKER inside `toImageButtonOptions`, which plotly.js keeps as given),
+and assets/govdash.js, wrapping plotly's downloadImage, fetches it once and exports
+{data, layout with the print template} in place of the chart on screen.
 """
 
 from __future__ import annotations
@@ -12,10 +16,25 @@ import re
 import dash_bootstrap_components as dbc
 from dash import MATCH, ClientsideFunction, Input, Output, clientside_callback, dcc, html
 
+from .filters import relative_path
 from .i18n import t
-from .templates import EXPORT_HEIGHT, EXPORT_SCALE, EXPORT_WIDTH
+from .templates import (
+    EXPORT_HEIGHT,
+    EXPORT_SCALE,
+    EXPORT_WIDTH,
+    PRINT_TEMPLATE_ROUTE,
+    template_version,
+)
 
 SVG_BUTTON = "svg-export"
+# The key of `toImageButtonOptions` that marks an app chart for the print export; its
+# value is the print template's URL (assets/govdash.js has the same literal).
+PRINT_MARKER = "govdashPrintTemplate"
+
+
+def print_template_url() -> str:
+    """Where the browser fetches the print template (app.py); `?v=` changes with it."""
+    return relative_path(f"/{PRINT_TEMPLATE_ROUTE}") + f"?v={template_version('print')}"
 
 
 def safe_filename(text: str) -> str:
@@ -25,7 +44,8 @@ def safe_filename(text: str) -> str:
 
 
 def graph_config(filename: str, lang: str = "zh", fmt: str = "png") -> dict:
-    """The dcc.Graph config: print-size image export, no plotly logo, Chinese modebar."""
+    """The dcc.Graph config: print-size image export with the print template, no
+    plotly logo, Chinese modebar."""
     return {
         "displaylogo": False,
         "responsive": True,
@@ -40,6 +60,7 @@ def graph_config(filename: str, lang: str = "zh", fmt: str = "png") -> dict:
             "width": EXPORT_WIDTH,
             "height": EXPORT_HEIGHT,
             "scale": EXPORT_SCALE,
+            PRINT_MARKER: print_template_url(),
         },
     }
 

@@ -1,11 +1,16 @@
 """Every label of the UI in Chinese (default) and English: `t(key, lang)`.
 
-Names of places, centers and case categories are data, not labels: they stay Chinese
-in both languages. A key missing from the table is shown as the key itself, so a
-forgotten label is visible (and the unit tests check the table is complete).
+Names of places and centers are data, not labels: they stay Chinese in both
+languages. Case categories are data too, but the known ones have an English label
+(data_access/labels.py CATEGORY_LABELS): `t("category.<stored text>")` gives it, or the
+stored text for a category it does not know. Any other key missing from the table is
+shown as the key itself, so a forgotten label is visible (and the unit tests check the
+table is complete).
 """
 
 from __future__ import annotations
+
+from data_access.labels import CENTER_LEVEL_LABELS, category_label
 
 LANGS = ("zh", "en")
 
@@ -66,10 +71,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "rlevel.children.township": ("各社区/村", "Villages and communities"),
     "rlevel.children.village": ("各网格", "Grids"),
     "rlevel.no_grid": ("未划入网格", "Not in a grid"),
-    "clevel.city": ("市级", "City"),
-    "clevel.district": ("区县级", "District"),
-    "clevel.township": ("街道/乡镇级", "Township"),
-    "clevel.village": ("社区/村级", "Village"),
     # ------------------------------------------------------------ metrics
     "metric.accepted": ("受理量", "Accepted"),
     "metric.closed": ("办结量", "Closed"),
@@ -211,13 +212,119 @@ TEXT: dict[str, tuple[str, str]] = {
         "This page does not exist. Pick a page from the navigation bar.",
     ),
     "state.back_home": ("返回指挥舱", "Back to the cockpit"),
+    # ------------------------------------------------------------ URL problems
+    # (components/url_state.py: what the parser ignored; {name}={value} is the
+    # parameter as the URL gave it, {then} what is shown instead of a bad date.)
+    "problem.choice": (
+        "{name}={value}（不是可选值）",
+        "{name}={value} (not one of the choices)",
+    ),
+    "problem.lang": (
+        "lang={value}（不支持该语言，可选 zh 或 en）",
+        "lang={value} (unsupported language; use zh or en)",
+    ),
+    "problem.region": (
+        "region={value}（不是区划代码，应为6、9、12或15位数字）",
+        "region={value} (not a region code of 6, 9, 12 or 15 digits)",
+    ),
+    "problem.period": (
+        "period={value}（不是可选的统计周期，已改用{default}）",
+        "period={value} (not a known period; showing {default})",
+    ),
+    "problem.period_with_dates": (
+        "period={value}（已按 from/to 的日期统计）",
+        "period={value} (the from/to dates are used instead)",
+    ),
+    "problem.repeated": (
+        "{name}={value}（参数重复，只使用第一个值）",
+        "{name}={value} (repeated parameter; only the first value is used)",
+    ),
+    "problem.bad_date": (
+        "{name}={value}（不是有效日期，应为YYYY-MM-DD{then}）",
+        "{name}={value} (not a valid date, expected YYYY-MM-DD{then})",
+    ),
+    "problem.date_range": (
+        "{name}={value}（超出可查询范围 {low} 至 {high}{then}）",
+        "{name}={value} (outside the supported range {low} to {high}{then})",
+    ),
+    "problem.date_order": (
+        "from={value} 晚于 to={to}（两者均已忽略{then}）",
+        "from={value} is after to={to} (both ignored{then})",
+    ),
+    "problem.date_alone": (
+        "{name}={value}（须与有效的 {other} 同时给出{then}）",
+        "{name}={value} (needs a valid {other} as well{then})",
+    ),
+    "problem.dates_default": ("；改用{period}", "; showing {period} instead"),
+    # ------------------------------------------------------------ tab titles
+    # (components/shell.py: the browser tab's title of each page, "<title> · govdash",
+    # after the region's name when the URL names one.)
+    "title.home": ("指挥舱", "Cockpit"),
+    "title.region": ("区域态势", "Region overview"),
+    "title.petitions": ("信访", "Petitions"),
+    "title.disputes": ("矛盾纠纷", "Disputes"),
+    "title.satisfaction": ("回访满意度", "Satisfaction"),
+    "title.centers": ("中心负荷", "Center load"),
+    "title.grids": ("网格", "Grids"),
+    "title.cases": ("案件清单", "Case list"),
+    "title.case": ("案件详情", "Case"),
+    "title.not_found": ("页面不存在", "Page not found"),
+    # ------------------------------------------------------------ more states
+    "state.no_open": ("统计时点没有在办案件。", "No case is open at the as-of time."),
 }
 
 
+# ------------------------------------------------------------ drill-through: a grid's
+# cases on its region page, the repeat petitioners on /petitions
+TEXT.update(
+    {
+        "page.grid_cases_title": ("本网格案件", "Cases in this grid"),
+        "page.grid_cases_total": (
+            "共 {total} 件，显示最近受理的 {shown} 件",
+            "{total} cases; the {shown} accepted last are shown",
+        ),
+        "page.grid_cases_none": (
+            "所选周期内该网格没有案件。",
+            "No cases in this grid in the selected period.",
+        ),
+        "page.repeat_petitioners": ("重复信访人", "Repeat petitioners"),
+        "page.repeat_petitioners_total": (
+            "共 {total} 人，本期重复信访 {repeats} 件；按信访次数显示前 {shown} 人。"
+            "信访次数：{start} 至 {end} 全市受理的信访。",
+            "{total} petitioners, {repeats} repeat petitions in the period; the {shown} "
+            "with the most petitions are shown. Petitions: accepted anywhere in the city "
+            "from {start} to {end}.",
+        ),
+        "page.repeat_petitioners_none": (
+            "本期没有重复信访人。",
+            "No repeat petitioners in this period.",
+        ),
+        "petitioner.label": ("信访人编号", "Petitioner"),
+        "petitioner.party_name": ("当事人（最近一次）", "Party (latest)"),
+        "petitioner.petitions": ("信访次数", "Petitions"),
+        "petitioner.repeats": ("本期重复信访", "Repeats in period"),
+        "petitioner.first_at": ("首次信访", "First"),
+        "petitioner.latest_at": ("最近信访", "Latest"),
+        "petitioner.townships": ("涉及街道/乡镇", "Townships"),
+        "petitioner.centers": ("承办中心", "Centers"),
+        "table.and_more": ("等{n}个", " and others ({n} in all)"),
+    }
+)
+
+
+# A center's level has one label everywhere (the case page reads the same table).
+TEXT.update({f"clevel.{level}": pair for level, pair in CENTER_LEVEL_LABELS.items()})
+
+CATEGORY_PREFIX = "category."
+
+
 def t(key: str, lang: str = "zh") -> str:
-    """The label for `key` in `lang` ('zh' or 'en'); unknown keys show as themselves."""
+    """The label for `key` in `lang` ('zh' or 'en'); unknown keys show as themselves,
+    but for a case category ("category.<stored text>"), shown as stored."""
     pair = TEXT.get(key)
     if pair is None:
+        if key.startswith(CATEGORY_PREFIX):
+            return category_label(key[len(CATEGORY_PREFIX) :], lang)
         return key
     return pair[1] if lang == "en" else pair[0]
 

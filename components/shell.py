@@ -1,17 +1,27 @@
 """The app shell: URL location, navigation bar (with the language switch), the
 database banner holder and the page container. Built once; the navigation bar is
-re-drawn from the URL (labels in the URL's language, links keep the filters)."""
+re-drawn from the URL (labels in the URL's language, links keep the filters).
+
+It also gives every page a browser-tab title in the URL's language (and naming the
+region the URL names): see `localize_page_titles`."""
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl
+import logging
+import re
+from collections.abc import Callable, Mapping
+from html import escape
+from typing import Any
+from urllib.parse import parse_qs, parse_qsl, unquote
 
 import dash
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, dcc, html
 
+from data_access.settings import get_settings
+
 from .filters import URL_ID, merge_query, relative_path, strip_relative_path
-from .i18n import normalize_lang, t
+from .i18n import LANGS, normalize_lang, t
 
 NAV_ID = "gd-nav"
 BANNER_HOLDER_ID = "db-banner-holder"
@@ -123,7 +133,9 @@ def create_navbar(pathname: str | None = "/", search: str | None = "") -> dbc.Na
 
 
 def create_shell(content=None, lang: str = "zh") -> html.Div:
-    """The whole app layout around `content` (dash.page_container)."""
+    """The whole app layout around `content` (dash.page_container). Called once the
+    pages are registered (app.py), so it also gives them their localized tab titles."""
+    localize_page_titles()
     return html.Div(
         [
             dcc.Location(id=URL_ID, refresh="callback-nav"),
@@ -234,3 +246,164 @@ clientside_callback(
     Input(DB_STATUS_ID, "data"),
     prevent_initial_call=True,
 )
+
+
+# ------------------------------------------------------------------ tab titles
+log = logging.getLogger("govdash.shell")
+
+TITLE_SUFFIX = " · govdash"
+# The tab title's label of each page, by its registered path (or path template). A
+# page may instead name its label in its register_page call: title_key="title.x".
+PAGE_TITLE_KEYS: dict[str, str] = {
+    "/": "title.home",
+    "/region": "title.region",
+    "/region/<code>": "title.region",
+    "/petitions": "title.petitions",
+    "/disputes": "title.disputes",
+    "/satisfaction": "title.satisfaction",
+    "/centers": "title.centers",
+    "/grids": "title.grids",
+    "/cases": "title.cases",
+    "/case/<case_no>": "title.case",
+    "/404": "title.not_found",
+}
+_TITLE_VALUE_MAX = 40  # characters of a case number shown in a title
+_PLACE_NAMER: list[Callable[[str], str | None]] = []
+
+
+def set_place_namer(namer: Callable[[str], str | None]) -> None:
+    """How a title finds a region's name from its code (the pages set it: the
+    components run no queries). Without one, titles name no region."""
+    _PLACE_NAMER[:] = [namer]
+
+
+def _query_first(search: str | None) -> dict[str, str]:
+    """The query string's parameters, the first value of a repeated one (as the
+    pages read them)."""
+    parsed = parse_qs((search or "").lstrip("?"))
+    return {key: values[0].strip() for key, values in parsed.items() if values}
+
+
+def _current_query() -> dict[str, str]:
+    """The query string of the URL being rendered: the router callback's
+    _pages_location.search, or the page request's own (the first HTML)."""
+    try:
+        inputs = dash.callback_context.inputs
+    except Exception:  # noqa: BLE001 - not inside a callback
+        inputs = None
+    if inputs is not None:
+        return _query_first(inputs.get(f"{PAGES_LOCATION_ID}.search"))
+    try:
+        from flask import has_request_context, request
+
+        if has_request_context():
+            return _query_first(request.query_string.decode("utf-8", "replace"))
+    except Exception:  # noqa: BLE001 - a title never fails
+        pass
+    return {}
+
+
+def page_title(
+    key: str,
+    path_variables: Mapping[str, Any] | None = None,
+    query: Mapping[str, str] | None = None,
+) -> str:
+    """'<region> · <page> · govdash' in the query's language (?lang=, else the
+    GOVDASH_LANG default); the region is the path's <code> or ?region=, when known."""
+    path_variables = path_variables or {}
+    query = query or {}
+    lang = query.get("lang")
+    if lang not in LANGS:
+        lang = normalize_lang(get_settings().lang)
+    label = t(key, lang)
+    case_no = unquote(str(path_variables.get("case_no") or "")).strip()
+    if case_no:
+        shown = " ".join(case_no.split())
+        if len(shown) > _TITLE_VALUE_MAX:
+            shown = shown[: _TITLE_VALUE_MAX - 1] + "…"
+        label = f"{label} {shown}"
+    code = str(path_variables.get("code") or query.get("region") or "")
+    place = None
+    if code.isascii() and code.isdigit() and _PLACE_NAMER:
+        try:
+            place = _PLACE_NAMER[0](code)
+        except Exception:  # noqa: BLE001 - a title never fails
+            place = None
+    return " · ".join([place, label] if place else [label]) + TITLE_SUFFIX
+
+
+class LocalizedTitle:
+    """A page's title as Dash pages calls it (title(**path_variables), in the router
+    callback and for the first HTML), read in the language of the URL's query string.
+    Any failure gives the title the page registered."""
+
+    def __init__(self, key: str, fallback: str) -> None:
+        self.key = key
+        self.fallback = fallback
+
+    def __call__(self, **path_variables: Any) -> str:
+        try:
+            return page_title(self.key, path_variables, _current_query())
+        except Exception:  # noqa: BLE001 - a title never fails
+            log.exception("page title failed")
+            return self.fallback
+
+    def __repr__(self) -> str:
+        return f"LocalizedTitle({self.key!r})"
+
+
+def localize_page_titles(registry: Mapping[str, dict[str, Any]] | None = None) -> list[str]:
+    """Give every registered page with a known label (PAGE_TITLE_KEYS, or its
+    register_page(title_key=...)) a LocalizedTitle instead of its fixed title. Dash
+    reads page["title"] on each route, so this works for pages registered before the
+    call. Returns the modules of the pages left with a fixed title."""
+    registry = dash.page_registry if registry is None else registry
+    fixed = []
+    for module, page in registry.items():
+        title = page.get("title")
+        if isinstance(title, LocalizedTitle):
+            continue
+        key = page.get("title_key") or PAGE_TITLE_KEYS.get(
+            page.get("path_template") or page.get("path") or ""
+        )
+        if key is None or callable(title):
+            fixed.append(module)
+            continue
+        page["title"] = LocalizedTitle(key, str(title or "govdash"))
+    return fixed
+
+
+_HTML_TITLE = re.compile(r"<title>[^<]*</title>")
+
+
+def request_page_title(pathname: str) -> str | None:
+    """The title the router will give `pathname` (the 404 page's for a path no page
+    matches), or None when no page is registered for it."""
+    from dash._pages import _path_to_page  # the router's own matching
+
+    page, path_variables = _path_to_page(dash.strip_relative_path(pathname) or "")
+    if not page:
+        page = next(
+            (p for m, p in dash.page_registry.items() if m.split(".")[-1] == "not_found_404"),
+            {},
+        )
+    title = page.get("title")
+    if callable(title):
+        title = title(**(path_variables or {}))
+    return title if isinstance(title, str) else None
+
+
+@dash.hooks.index()
+def _index_title(index: str) -> str:
+    """The first HTML's <title> is the page's own, as the router gives it (Dash writes
+    the app's title there): no title in the other language until the router's reply."""
+    try:
+        from flask import has_request_context, request
+
+        title = request_page_title(request.path) if has_request_context() else None
+        if title:
+            tag = f"<title>{escape(title)}</title>"
+            return _HTML_TITLE.sub(lambda _m: tag, index, count=1)
+    except Exception:  # noqa: BLE001 - the page is served whatever happens here
+        log.exception("index title failed")
+    return index

@@ -1,6 +1,7 @@
 """The ranking table of a region's children (an HTML table, sortable in the browser):
-each child's name is a real link to its /region/<code> page. Also the value
-formatters and locale the pages' dash-ag-grid tables share."""
+each child's name is a real link to its /region/<code> page; a grid's latest cases
+and the repeat petitioners, as HTML tables the same way. Also the value formatters
+and locale the pages' dash-ag-grid tables share."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from typing import Any
 
 from dash import html
 
+from data_access.labels import column_label, label
+
+from .case_table import case_href
 from .formatting import DASH, format_count, format_rate
 from .html_block import HtmlBlock
 from .i18n import t
@@ -171,5 +175,164 @@ def create_ranking_table(
             id=RANKING_TABLE_HTML_ID,
             markup=ranking_table_html(rows, hrefs, lang=lang, table_id=table_id),
         ),
+        className="gd-ranking-table" + (" gd-ranking-scroll" if len(rows) > 25 else ""),
+    )
+
+
+# ------------------------------------------------------------------ a grid's cases
+GRID_CASES_HTML_ID = "grid-cases-html"  # the HtmlBlock of a grid page's cases (`markup`)
+# The columns of the grid's case table (data_access.labels names them).
+GRID_CASE_COLUMNS = (
+    "case_no",
+    "accepted_at",
+    "kind",
+    "category",
+    "status",
+    "warning_level",
+    "party_name",
+)
+
+
+def _header_cell(text: str, *, numeric: bool = False) -> str:
+    css = ' class="gd-num"' if numeric else ""
+    return f'<th scope="col"{css}>{escape(text)}</th>'
+
+
+def _date_text(value: Any) -> str:
+    return value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else str(value or DASH)
+
+
+def _grid_case_cell(column: str, row: Mapping[str, Any], list_query: str, lang: str) -> str:
+    value = row.get(column)
+    if column == "case_no":
+        href = case_href(str(value), list_query)
+        return (
+            f'<td class="gd-col-name"><a href="{escape(href)}" class="gd-region-link" '
+            f'data-gd-nav="1">{escape(str(value))}</a></td>'
+        )
+    if column == "accepted_at":
+        return f'<td class="gd-num">{escape(_date_text(value))}</td>'
+    if column == "warning_level":
+        level = str(value or "")
+        text = label("warning_level", level, lang)
+        return f'<td><span class="gd-level gd-level-{escape(level)}">{escape(text)}</span></td>'
+    if column in ("kind", "category", "status"):
+        return f"<td>{escape(label(column, value, lang) or DASH)}</td>"
+    return f"<td>{escape(str(value or DASH))}</td>"
+
+
+def grid_cases_html(
+    rows: Sequence[Mapping[str, Any]],
+    total: int,
+    *,
+    lang: str = "zh",
+    list_query: str = "",
+    table_id: str = "grid-cases-table",
+) -> str:
+    """A grid's latest cases (rows of data_access.caselist.list_cases, masked there)
+    as an HTML table under a line with their total; each case number links to
+    /case/<case_no> (carrying `list_query`, the full list's query string, back).
+    Every value is escaped."""
+    if not total:
+        return f'<p class="text-muted mb-0 p-2">{escape(t("page.grid_cases_none", lang))}</p>'
+    summary = t("page.grid_cases_total", lang).format(total=f"{total:,}", shown=len(rows))
+    header = "".join(
+        _header_cell(column_label(c, lang), numeric=c == "accepted_at") for c in GRID_CASE_COLUMNS
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(_grid_case_cell(c, row, list_query, lang) for c in GRID_CASE_COLUMNS)
+        + "</tr>"
+        for row in rows
+    )
+    return (
+        f'<p class="gd-grid-cases-total small text-muted mb-1 px-2 pt-2" '
+        f'data-total="{int(total)}">{escape(summary)}</p>'
+        f'<table id="{escape(table_id)}" class="table table-sm table-hover">'
+        f"<thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+def create_grid_cases_table(markup: str) -> html.Div:
+    """A grid's cases (the HTML of grid_cases_html) in an HtmlBlock, so that a filter
+    change sends them as one string with the charts (pages/_region_view.py update_grid)."""
+    return html.Div(
+        HtmlBlock(id=GRID_CASES_HTML_ID, markup=markup),
+        className="gd-ranking-table gd-grid-cases-table",
+    )
+
+
+# ------------------------------------------------------------------ repeat petitioners
+PETITIONER_COLUMNS = (
+    "label",
+    "party_name",
+    "petitions",
+    "repeats",
+    "first_at",
+    "latest_at",
+    "townships",
+    "centers",
+)
+MAX_NAMES = 3  # places and centers named per row; the rest are counted
+
+
+def _names_text(items: Sequence[Mapping[str, Any]], lang: str) -> str:
+    names = [str(item.get("name") or item.get("code") or item.get("id")) for item in items]
+    if len(names) <= MAX_NAMES:
+        return "、".join(names) or DASH
+    more = t("table.and_more", lang).format(n=len(names))
+    return "、".join(names[:MAX_NAMES]) + more
+
+
+def _petitioner_cell(column: str, row: Mapping[str, Any], href: str | None, lang: str) -> str:
+    value = row.get(column)
+    if column == "label":
+        text = escape(str(value))
+        if href:
+            text = f'<a href="{escape(href)}" class="gd-region-link" data-gd-nav="1">{text}</a>'
+        return f'<td class="gd-col-name"><code>{text}</code></td>'
+    if column in ("petitions", "repeats"):
+        return f'<td class="gd-num">{escape(format_count(value))}</td>'
+    if column in ("first_at", "latest_at"):
+        return f'<td class="gd-num">{escape(_date_text(value))}</td>'
+    if column in ("townships", "centers"):
+        return f"<td>{escape(_names_text(value or [], lang))}</td>"
+    return f"<td>{escape(str(value or DASH))}</td>"
+
+
+def petitioner_table_html(
+    rows: Sequence[Mapping[str, Any]],
+    hrefs: Mapping[str, str],
+    *,
+    lang: str = "zh",
+    table_id: str = "petitioner-table",
+) -> str:
+    """repeat_petitioners() rows as an HTML table (escaped); each label links to that
+    petitioner's petitions (`hrefs` by label)."""
+    header = "".join(
+        _header_cell(t(f"petitioner.{c}", lang), numeric=c in ("petitions", "repeats"))
+        for c in PETITIONER_COLUMNS
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(
+            _petitioner_cell(c, row, hrefs.get(str(row.get("label"))), lang)
+            for c in PETITIONER_COLUMNS
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return (
+        f'<table id="{escape(table_id)}" class="table table-sm table-hover">'
+        f"<thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+def create_petitioner_table(
+    rows: Sequence[Mapping[str, Any]], hrefs: Mapping[str, str], *, lang: str = "zh"
+) -> html.Div:
+    """The repeat petitioners table (petitioner_table_html), one HTML string."""
+    return html.Div(
+        HtmlBlock(id="petitioner-table-html", markup=petitioner_table_html(rows, hrefs, lang=lang)),
         className="gd-ranking-table" + (" gd-ranking-scroll" if len(rows) > 25 else ""),
     )

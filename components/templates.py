@@ -1,5 +1,6 @@
-"""Plotly templates: `screen` (light, the default), `print` (white, larger type, for
-exported images and the bulletin) and `wall` (dark, for the 大屏).
+"""Plotly templates: `screen` (light, the default), `print` (white, black ink, larger
+type: the charts' PNG/SVG exports, assets/govdash.js, and the bulletin) and `wall`
+(dark, for the 大屏).
 
 All use "Noto Sans CJK SC" first so Chinese renders the same on screen, in the
 browser's PNG/SVG export and in kaleido (Debian: fonts-noto-cjk).
@@ -7,9 +8,11 @@ browser's PNG/SVG export and in kaleido (Debian: fonts-noto-cjk).
 
 from __future__ import annotations
 
+import hashlib
 from functools import cache
 from typing import Any
 
+import orjson
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -42,6 +45,9 @@ TEMPLATE_NAMES = {"screen": SCREEN, "print": PRINT, "wall": WALL}
 EXPORT_WIDTH = 1600
 EXPORT_HEIGHT = 900
 EXPORT_SCALE = 2
+# app.py serves the print template here; the charts' exports fetch it once per page
+# (assets/govdash.js) instead of every figure carrying it.
+PRINT_TEMPLATE_ROUTE = "_govdash/templates/print.json"
 
 
 def _base(paper: str, plot: str, ink: str, grid: str, size: int) -> go.layout.Template:
@@ -89,7 +95,17 @@ def _base(paper: str, plot: str, ink: str, grid: str, size: int) -> go.layout.Te
 def register_templates() -> None:
     """Register the three templates with plotly.io (idempotent)."""
     pio.templates[SCREEN] = _base("#ffffff", "#ffffff", "#212529", "#e6e9ef", 12)
-    pio.templates[PRINT] = _base("#ffffff", "#ffffff", "#000000", "#d0d4da", 16)
+    # Type for a 1600×900 image (the exports): 16 px read as small print there.
+    printed = _base("#ffffff", "#ffffff", "#000000", "#d0d4da", 20)
+    # A two-line title (region · chart, then the period) has its first baseline at
+    # pad.t: plotly drops the top anchor's shift for several lines, and 22 px let the
+    # larger type touch the image's top edge.
+    printed.layout.title.pad.t = 44
+    printed.layout.title.x = 0.015
+    # The screen's margins grown with the type (what the exports do to a figure's own
+    # margins, assets/govdash.js), for the figures that set none (the donut).
+    printed.layout.margin = {"l": 80, "r": 24, "t": 120, "b": 60}
+    pio.templates[PRINT] = printed
     wall = _base("#0b1a2e", "#0b1a2e", "#e8eef7", "#24344d", 14)
     wall.layout.colorway = ["#4ea1ff", "#ffb454", "#7bd88f", "#ff6b6b", "#66d9e8", "#ffd43b"]
     pio.templates[WALL] = wall
@@ -105,6 +121,19 @@ def template_layout(kind: str = "screen") -> dict[str, Any]:
     """The template as the JSON a figure dict carries (`layout.template`): built once;
     shared by every figure, so never modified."""
     return pio.templates[template_name(kind)].to_plotly_json()
+
+
+@cache
+def template_json(kind: str = "print") -> bytes:
+    """`template_layout(kind)` as JSON bytes (the reply of app.py's template route)."""
+    return orjson.dumps(template_layout(kind))
+
+
+@cache
+def template_version(kind: str = "print") -> str:
+    """A short digest of the template's JSON: its URL's `?v=`, so a browser may keep it
+    until the template changes."""
+    return hashlib.blake2b(template_json(kind), digest_size=6).hexdigest()
 
 
 register_templates()

@@ -8,10 +8,13 @@ Parsing never raises: a malformed value falls back to the default and is reporte
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import MAXYEAR, date, timedelta
 from typing import Any
 from urllib.parse import urlencode
+
+from .i18n import t
 
 KINDS = ("dispute", "petition", "hotline", "grid_event")
 SOURCES = (
@@ -27,6 +30,8 @@ SOURCES = (
 WARNING_LEVELS = ("red", "orange", "yellow", "green")
 PRESETS = ("this_month", "last_month", "this_quarter", "this_year", "last_12_months")
 LANGS = ("zh", "en")
+DEFAULT_PRESET = "this_year"
+REGION_CODE_LENGTHS = (6, 9, 12, 15)  # district, township, village, grid (city: 6)
 
 
 def _month_end(day: date) -> date:
@@ -95,63 +100,153 @@ class Filters:
         return "?" + urlencode(params) if params else ""
 
 
+def _values(value: Any) -> list[str]:
+    """The non-blank values of a parameter (Dash gives a list for a repeated key)."""
+    items = value if isinstance(value, list | tuple) else [value]
+    out = []
+    for item in items:
+        text = "" if item is None else str(item).strip()
+        if text:
+            out.append(text)
+    return out
+
+
 def _first(value: Any) -> str | None:
-    if isinstance(value, list | tuple):
-        value = value[0] if value else None
-    if value is None:
+    values = _values(value)
+    return values[0] if values else None
+
+
+# Custom dates are taken from this day to the end of the year MAX_YEARS_AHEAD after
+# today: earlier or later ones are typos (or probes), and the 同比/环比 and trend
+# arithmetic has no use for them (year 1 has no year before it, 9999 no month after).
+MIN_DATE = date(2000, 1, 1)
+MAX_YEARS_AHEAD = 5
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_SHOWN_MAX = 40  # characters of an ignored value shown in a message
+
+
+def date_bounds(today: date | None = None) -> tuple[date, date]:
+    """The first and last day a URL's from/to may name."""
+    today = today or date.today()
+    return MIN_DATE, date(min(today.year + MAX_YEARS_AHEAD, MAXYEAR - 1), 12, 31)
+
+
+def shown_value(value: str) -> str:
+    """An ignored value as a message shows it: on one line, at most _SHOWN_MAX characters."""
+    value = " ".join(value.split())  # no line breaks or tabs in a one-line message
+    return value if len(value) <= _SHOWN_MAX else value[: _SHOWN_MAX - 1] + "…"
+
+
+class _Problems:
+    """What the parser ignored, as messages in the page's language."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.entries: list[tuple[str, dict[str, str]]] = []
+
+    def add(self, key: str, name: str, value: str, **extra: str) -> None:
+        self.entries.append((key, {"name": name, "value": shown_value(value), **extra}))
+
+    def then(self, text: str) -> None:
+        """Add what is shown instead to the last message."""
+        self.entries[-1][1]["then"] = text
+
+    def messages(self) -> tuple[str, ...]:
+        return tuple(
+            t(f"problem.{key}", self.lang).format_map({"then": "", **fields})
+            for key, fields in self.entries
+        )
+
+
+def _one(params: dict[str, Any], name: str, problems: _Problems) -> str | None:
+    """The parameter's first value; every other (different) value is reported."""
+    values = _values(params.get(name))
+    for extra in dict.fromkeys(values[1:]):
+        if extra != values[0]:
+            problems.add("repeated", name, extra)
+    return values[0] if values else None
+
+
+def _day(name: str, raw: str, bounds: tuple[date, date], problems: _Problems) -> date | None:
+    """A from/to date, or None (reported) when it is malformed or out of range."""
+    day = None
+    if _ISO_DAY.fullmatch(raw):
+        try:
+            day = date.fromisoformat(raw)
+        except ValueError:
+            day = None
+    if day is None:
+        problems.add("bad_date", name, raw)
         return None
-    text = str(value).strip()
-    return text or None
+    if not bounds[0] <= day <= bounds[1]:
+        low, high = (d.isoformat() for d in bounds)
+        problems.add("date_range", name, raw, low=low, high=high)
+        return None
+    return day
 
 
-def parse_filters(params: dict[str, Any] | None, today: date | None = None) -> Filters:
-    """Filters from URL query parameters (Dash passes them to layout(**params))."""
+def parse_filters(
+    params: dict[str, Any] | None, today: date | None = None, default_lang: str = "zh"
+) -> Filters:
+    """Filters from URL query parameters (Dash passes them to layout(**params)).
+
+    Never raises. Whatever it ignores (a malformed or unknown value, a date out of
+    `date_bounds`, from after to, one of from/to alone, a period beside from/to, a
+    repeated key's other values) is named with its value in `Filters.problems`, in the
+    page's language (`default_lang` when lang= is missing or unknown)."""
     params = params or {}
     today = today or date.today()
-    problems: list[str] = []
+    default_lang = default_lang if default_lang in LANGS else "zh"
+
+    raw_langs = _values(params.get("lang"))
+    lang = raw_langs[0] if raw_langs and raw_langs[0] in LANGS else default_lang
+    problems = _Problems(lang)
+    raw_lang = _one(params, "lang", problems)
+    if raw_lang is not None and raw_lang not in LANGS:
+        problems.add("lang", "lang", raw_lang)
 
     def choice(name: str, allowed: tuple[str, ...]) -> str | None:
-        value = _first(params.get(name))
+        value = _one(params, name, problems)
         if value is None or value == "all":
             return None
         if value not in allowed:
-            problems.append(f"{name}={value}")
+            problems.add("choice", name, value)
             return None
         return value
 
     kind = choice("kind", KINDS)
     source = choice("source", SOURCES)
     level = choice("level", WARNING_LEVELS)
-    lang = _first(params.get("lang")) or "zh"
-    if lang not in LANGS:
-        problems.append(f"lang={lang}")
-        lang = "zh"
-    region = _first(params.get("region"))
-    if region is not None and not (region.isdigit() and len(region) in (6, 9, 12, 15)):
-        problems.append(f"region={region}")
+    region = _one(params, "region", problems)
+    if region is not None and not (
+        region.isascii() and region.isdigit() and len(region) in REGION_CODE_LENGTHS
+    ):
+        problems.add("region", "region", region)
         region = None
 
-    raw_from, raw_to = _first(params.get("from")), _first(params.get("to"))
-    preset = _first(params.get("period"))
+    raw_preset = _one(params, "period", problems)
+    raw_from = _one(params, "from", problems)
+    raw_to = _one(params, "to", problems)
+    rest = (kind, source, level, region, lang)
+    preset = raw_preset if raw_preset in PRESETS else DEFAULT_PRESET
     if raw_from or raw_to:
-        try:
-            date_from = date.fromisoformat(raw_from) if raw_from else None
-            date_to = date.fromisoformat(raw_to) if raw_to else None
-        except ValueError:
-            problems.append(f"from/to={raw_from}/{raw_to}")
-            date_from = date_to = None
+        bounds = date_bounds(today)
+        date_from = _day("from", raw_from, bounds, problems) if raw_from else None
+        date_to = _day("to", raw_to, bounds, problems) if raw_to else None
         if date_from and date_to and date_from <= date_to:
-            return Filters(
-                date_from, date_to, None, kind, source, level, region, lang, tuple(problems)
-            )
+            if raw_preset is not None:
+                problems.add("period_with_dates", "period", raw_preset)
+            return Filters(date_from, date_to, None, *rest, problems.messages())
         if date_from and date_to:
-            problems.append(f"from {raw_from} after to {raw_to}")
-        elif raw_from or raw_to:
-            problems.append("from and to must both be given")
-        preset = None
-    if preset not in PRESETS:
-        if preset is not None:
-            problems.append(f"period={preset}")
-        preset = "this_year"
+            problems.add("date_order", "from", raw_from, to=shown_value(raw_to))
+        # a valid date without a valid other one does not make a period
+        elif date_from:
+            problems.add("date_alone", "from", raw_from, other="to")
+        elif date_to:
+            problems.add("date_alone", "to", raw_to, other="from")
+        # the last date message says which period is shown instead
+        problems.then(t("problem.dates_default", lang).format(period=t(f"period.{preset}", lang)))
+    if raw_preset is not None and raw_preset not in PRESETS:
+        problems.add("period", "period", raw_preset, default=t(f"period.{preset}", lang))
     date_from, date_to = preset_period(preset, today)
-    return Filters(date_from, date_to, preset, kind, source, level, region, lang, tuple(problems))
+    return Filters(date_from, date_to, preset, *rest, problems.messages())

@@ -19,9 +19,12 @@ and filters are resolved by `metrics.make_query`, the case predicates are those 
     township_contained  大事不出镇   closed, settled at township level or below
     open                在办量      snapshot at as_of, whatever the period
     overdue             超期未办结   open at as_of and past the deadline
+    open_in_time        (在办 − 超期) open at as_of and not yet past the deadline
 
 so `list_cases(..., status=s)["total"]` equals the matching `kpis(...)` count.
-`center_id` narrows any list to one handling center (the center_load drill-through).
+`center_id` narrows any list to one handling center (the center_load drill-through);
+`petitioner` to one petitioner, named by the short label of their key (the repeat
+petitioners' drill-through, see `repeat_petitioners`).
 
 Paging and sorting run in SQL (LIMIT/OFFSET over a total order); exports stream the
 rows in chunks. Personal data is masked here (see masking.py): no row that leaves
@@ -33,11 +36,12 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, case, func, not_, or_, select
+from sqlalchemy import Connection, Engine, and_, case, func, not_, or_, select, union_all
 
 from .labels import (
     CASE_COLUMN_LABELS,
@@ -48,9 +52,24 @@ from .labels import (
 )
 from .labels import LIST_STATUSES as _LIST_STATUS_TABLE
 from .masking import mask_name, mask_phone, scrub_text
-from .measures import closed_by, closed_conditions, is_repeat_petition
-from .metrics import Query, _case_filters, _connect, _open_conditions, _strict, resolve_query
-from .models import EXCLUDED_STATUSES, Case, CaseEvent, Center, Region
+from .measures import (
+    REPEAT_WINDOW_SECONDS,
+    accepted_population,
+    closed_by,
+    closed_conditions,
+    is_repeat_petition,
+)
+from .metrics import (
+    Query,
+    _case_filters,
+    _case_scope,
+    _connect,
+    _meta,
+    _open_conditions,
+    _strict,
+    resolve_query,
+)
+from .models import EXCLUDED_STATUSES, Case, CaseEvent, Center, Region, RollupRepeat
 from .reference import Reference, load_reference
 from .regions import UnknownRegion
 from .rollups import State, read_state
@@ -66,11 +85,21 @@ __all__ = [
     "export_cases",
     "export_filename",
     "default_region",
+    "repeat_petitioners",
+    "petitioner_label",
+    "is_petitioner_label",
+    "PETITIONER_LABEL_LENGTH",
     "UnknownRegion",
 ]
 
 LIST_STATUSES: tuple[str, ...] = tuple(_LIST_STATUS_TABLE)
-SNAPSHOT_STATUSES = ("open", "overdue")
+SNAPSHOT_STATUSES = ("open", "overdue", "open_in_time")
+# A petitioner is shown and linked by the first characters of their key: short, and
+# (the key being a keyed hash) telling nothing about the person; 48 bits of it, so
+# that two petitioners sharing a label is out of the question at a city's size.
+PETITIONER_LABEL_LENGTH = 12
+REPEAT_WINDOW_DAYS = REPEAT_WINDOW_SECONDS // 86400  # 365: the repeat petition's look-back
+_PETITIONER_LABEL = re.compile(rf"[0-9A-Za-z_-]{{1,{PETITIONER_LABEL_LENGTH}}}")
 MAX_PAGE_SIZE = 1000
 EXPORT_MAX_ROWS = 100_000
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -154,6 +183,7 @@ ROW_KEYS = (
     "overdue_at_as_of",
 )
 _ENUM_FIELD = {
+    "category": "category",
     "kind": "kind",
     "source": "source",
     "warning_level": "warning_level",
@@ -177,19 +207,25 @@ class _Resolved:
         state: State | None,
         ref: Reference,
         strict: bool,
+        petitioner: str | None = None,
     ) -> None:
         self.q, self.status, self.center_id = q, status, center_id
         self.state, self.ref, self.strict = state, ref, strict
+        self.petitioner = petitioner
 
     def conditions(self) -> list:
         """WHERE conditions selecting exactly the cases the matching kpis figure counts."""
         q = self.q
         center = [] if self.center_id is None else [Case.center_id == self.center_id]
+        if self.petitioner is not None:
+            center.append(_petitioner_is(self.petitioner))
         if self.status in SNAPSHOT_STATUSES:
             # 在办 at as_of over the scope, whatever the period: the kpis snapshot rule.
             conditions = _open_conditions(q, self.state) + center
             if self.status == "overdue":
                 conditions.append(Case.deadline_at < q.as_of)
+            elif self.status == "open_in_time":
+                conditions.append(Case.deadline_at >= q.as_of)
             return conditions
         conditions = _case_filters(q) + center
         # The cohort: accepted in the period (up to as_of), observed at as_of.
@@ -232,6 +268,7 @@ class _Resolved:
             "category": q.category,
             "center_id": self.center_id,
             "center_name": center.name if center else None,
+            "petitioner": self.petitioner,
             "strict_satisfaction": self.strict,
             "total": total,
             "data_version": self.state.data_version if self.state else 0,
@@ -253,6 +290,7 @@ def _resolve(
     center_id: int | None,
     strict_satisfaction: bool | None,
     now: datetime | None,
+    petitioner: str | None = None,
 ) -> _Resolved:
     if status not in LIST_STATUSES:
         raise ValueError(f"unknown status {status!r} (expected one of: {', '.join(LIST_STATUSES)})")
@@ -261,11 +299,13 @@ def _resolve(
             center_id = int(center_id)
         except (TypeError, ValueError):
             raise ValueError(f"not a center id: {center_id!r}") from None
+    if petitioner is not None and not is_petitioner_label(petitioner):
+        raise ValueError(f"not a petitioner label: {petitioner!r}")
     state, ref, q = resolve_query(
         conn, region, date_from, date_to, as_of, kind=kind, source=source,
         warning_level=warning_level, category=category, now=now,
     )  # fmt: skip
-    return _Resolved(q, status, center_id, state, ref, _strict(strict_satisfaction))
+    return _Resolved(q, status, center_id, state, ref, _strict(strict_satisfaction), petitioner)
 
 
 def _order_by(sort: Any) -> list:
@@ -370,6 +410,7 @@ def list_cases(
     category: str | None = None,
     status: str = "all",
     center_id: int | None = None,
+    petitioner: str | None = None,
     offset: int = 0,
     limit: int = 100,
     sort: Any = None,
@@ -401,6 +442,7 @@ def list_cases(
             center_id=center_id,
             strict_satisfaction=strict_satisfaction,
             now=now,
+            petitioner=petitioner,
         )
         total = _count(conn, r) if count else None
         rows: list[dict[str, Any]] = []
@@ -416,6 +458,213 @@ def default_region(bind: Engine | Connection) -> str | None:
     """The top region of the database (the city), or None if there are no regions."""
     with _connect(bind) as conn:
         return load_reference(conn, read_state(conn)).regions.top_code()
+
+
+# --------------------------------------------------------------------- repeat petitioners
+def petitioner_label(key: str) -> str:
+    """The short label a petitioner is shown and linked by: the key's first characters."""
+    return key[:PETITIONER_LABEL_LENGTH]
+
+
+def is_petitioner_label(text: str | None) -> bool:
+    """Whether `text` can be a petitioner label (what a /cases URL may carry)."""
+    return bool(text) and _PETITIONER_LABEL.fullmatch(str(text)) is not None
+
+
+def _petitioner_is(label: str):
+    """Cases of the petitioner whose key starts with `label` (an exact comparison of the
+    key's first characters: no LIKE, so no wildcard in a label can widen it)."""
+    return and_(
+        Case.petitioner_key.is_not(None),
+        func.substr(Case.petitioner_key, 1, PETITIONER_LABEL_LENGTH) == label,
+    )
+
+
+def repeat_petitioners(
+    bind: Engine | Connection,
+    region: str,
+    date_from: date,
+    date_to: date,
+    as_of: datetime | date | None = None,
+    *,
+    source: str | None = None,
+    warning_level: str | None = None,
+    category: str | None = None,
+    limit: int = 50,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """重复信访人: the petitioners behind the period's repeat petitions (docs/METRICS.md).
+
+    A repeat petitioner of (scope, period, filters) is the key of at least one petition
+    that `repeat_petitions` counts there. Each row: the key's short label (never the
+    key), the masked party name of the latest petition, `repeats` (their repeat
+    petitions the figure counts), `petitions` with first and latest acceptance (every
+    accepted petition of the key anywhere in the city from 365 days before the period
+    starts to its end: the window every earlier petition of a repeat lies in, so at
+    least 2), and the townships and centers of those petitions. Ordered by repeats,
+    then the latest repeat, descending; at most `limit` rows (LIMIT in SQL), whose
+    history alone is read.
+
+    Returns {"rows", "total" (petitioners), "repeat_petitions" (the sum of `repeats`
+    over all of them: the kpis figure), "window_from", "window_to", "meta"}.
+    """
+    limit = min(max(0, int(limit)), MAX_PAGE_SIZE)
+    with _connect(bind) as conn:
+        state, ref, q = resolve_query(
+            conn, region, date_from, date_to, as_of, kind="petition", source=source,
+            warning_level=warning_level, category=category, now=now,
+        )  # fmt: skip
+        found = _repeat_petitions(q, state, conn.dialect.name)
+        repeats = (
+            select(
+                found.c.key,
+                func.count().label("repeats"),
+                func.max(found.c.accepted_at).label("latest_repeat"),
+            )
+            .group_by(found.c.key)
+            .subquery("repeat_keys")
+        )
+        total, repeat_count = conn.execute(
+            select(func.count(), func.coalesce(func.sum(repeats.c.repeats), 0))
+        ).one()
+        # The rows shown: the most repeats first (then the latest), their petition
+        # history read for those keys only.
+        shown = (
+            select(repeats.c.key, repeats.c.repeats, repeats.c.latest_repeat)
+            .order_by(repeats.c.repeats.desc(), repeats.c.latest_repeat.desc(), repeats.c.key)
+            .limit(limit)
+            .subquery("shown_keys")
+        )
+        window_from = q.date_from - timedelta(days=REPEAT_WINDOW_DAYS)
+        in_window = [
+            Case.kind == "petition",
+            accepted_population(),
+            Case.accepted_at.between(datetime.combine(window_from, time.min), q.end),
+        ]
+        petitions = func.count(Case.id).label("petitions")
+        latest_at = func.max(Case.accepted_at).label("latest_at")
+        history = conn.execute(
+            select(
+                shown.c.key,
+                shown.c.repeats,
+                petitions,
+                func.min(Case.accepted_at).label("first_at"),
+                latest_at,
+            )
+            .select_from(shown.join(Case, Case.petitioner_key == shown.c.key))
+            .where(*in_window)
+            .group_by(shown.c.key, shown.c.repeats, shown.c.latest_repeat)
+            .order_by(shown.c.repeats.desc(), shown.c.latest_repeat.desc(), shown.c.key)
+        ).all()
+        keys = [row.key for row in history]
+        places, names = _petitioner_details(conn, keys, in_window) if keys else ({}, {})
+    regions = ref.regions
+    rows = []
+    for row in history:
+        townships, centers = places.get(row.key, (set(), set()))
+        rows.append(
+            {
+                "label": petitioner_label(row.key),
+                "party_name": mask_name(names.get(row.key)),
+                "repeats": int(row.repeats),
+                "petitions": int(row.petitions),
+                "first_at": row.first_at,
+                "latest_at": row.latest_at,
+                "townships": [
+                    {"code": code, "name": regions.name(code)} for code in sorted(townships)
+                ],
+                "centers": [
+                    {
+                        "id": center_id,
+                        "name": ref.centers[center_id].name
+                        if center_id in ref.centers
+                        else str(center_id),
+                    }
+                    for center_id in sorted(centers)
+                ],
+            }
+        )
+    meta = _meta(q, state, ref)
+    return {
+        "rows": rows,
+        "total": int(total),
+        "repeat_petitions": int(repeat_count),
+        "window_from": window_from,
+        "window_to": q.date_to,
+        "meta": meta,
+    }
+
+
+def _repeat_petitions(q: Query, state: State | None, dialect: str):
+    """The repeat petitions of `q` (its scope, period and filters) as (key,
+    accepted_at): those the last refresh found, from rollup_repeat by time, and those
+    accepted since, searched among the cases (none unless cases came in without a
+    refresh); or all searched among the cases if the rollups were never built."""
+    if state is None or state.max_accepted_at is None:
+        return (
+            select(Case.petitioner_key.label("key"), Case.accepted_at)
+            .where(*_case_filters(q), is_repeat_petition())
+            .where(Case.accepted_at.between(q.start, q.end))
+            .subquery("repeats")
+        )
+    horizon = state.max_accepted_at
+    stored = select(RollupRepeat.petitioner_key.label("key"), RollupRepeat.accepted_at).where(
+        _case_scope(q.scope, table=RollupRepeat),
+        RollupRepeat.accepted_at.between(q.start, min(q.end, horizon)),
+        *(
+            column == value
+            for column, value in (
+                (RollupRepeat.source, q.source),
+                (RollupRepeat.warning_level, q.warning_level),
+                (RollupRepeat.category, q.category),
+            )
+            if value
+        ),
+    )
+    if q.end <= horizon:
+        return stored.subquery("repeats")
+    # Since the refresh: a short time range of the cases, read by time (SQLite's planner
+    # would take the village index for a range of villages: every case of a city).
+    since = select(Case.petitioner_key.label("key"), Case.accepted_at).where(
+        *_case_filters(q, time_first=dialect == "sqlite"),
+        is_repeat_petition(),
+        Case.accepted_at > horizon,
+        Case.accepted_at <= q.end,
+    )
+    return union_all(stored, since).subquery("repeats")
+
+
+def _petitioner_details(
+    conn: Connection, keys: list[str], in_window: list
+) -> tuple[dict[str, tuple[set[str], set[int]]], dict[str, str | None]]:
+    """The townships and centers of each key's petitions in the window, and the party
+    name of its latest one (unmasked: the caller masks it)."""
+    places: dict[str, tuple[set[str], set[int]]] = {}
+    township = func.substr(Case.village_code, 1, 9).label("township")
+    for key, code, center_id in conn.execute(
+        select(Case.petitioner_key, township, Case.center_id)
+        .where(Case.petitioner_key.in_(keys), *in_window)
+        .group_by(Case.petitioner_key, township, Case.center_id)
+    ):
+        townships, centers = places.setdefault(key, (set(), set()))
+        townships.add(code)
+        centers.add(int(center_id))
+    latest = (
+        select(Case.petitioner_key.label("key"), func.max(Case.accepted_at).label("at"))
+        .where(Case.petitioner_key.in_(keys), *in_window)
+        .group_by(Case.petitioner_key)
+        .subquery("latest")
+    )
+    names: dict[str, tuple[str, str | None]] = {}
+    for key, case_no, party_name in conn.execute(
+        select(Case.petitioner_key, Case.case_no, Case.party_name)
+        .join(latest, and_(Case.petitioner_key == latest.c.key, Case.accepted_at == latest.c.at))
+        .where(*in_window)
+    ):
+        # Two petitions at the same second: the higher case number stands for the latest.
+        if key not in names or case_no > names[key][0]:
+            names[key] = (case_no, party_name)
+    return places, {key: name for key, (_no, name) in names.items()}
 
 
 def case_detail(bind: Engine | Connection, case_no: str) -> dict[str, Any] | None:
@@ -509,6 +758,7 @@ _META_LABELS = {
         "Only the first {max:,} of {total:,} rows are exported; narrow the filters to get the rest.",
     ),
     "center": ("承办中心", "Handling center"),
+    "petitioner": ("信访人", "Petitioner"),
     "asc": ("升序", "ascending"),
     "desc": ("降序", "descending"),
     "sheet_info": ("说明", "About"),
@@ -533,9 +783,13 @@ def _meta_lines(
         if meta.get(name):
             filters.append(f"{column_label(field, lang)}={label(field, meta[name], lang)}")
     if meta.get("category"):
-        filters.append(f"{column_label('category', lang)}={meta['category']}")
+        filters.append(
+            f"{column_label('category', lang)}={label('category', meta['category'], lang)}"
+        )
     if meta.get("center_id") is not None:
         filters.append(f"{_t('center', lang)}={meta.get('center_name') or meta['center_id']}")
+    if meta.get("petitioner"):
+        filters.append(f"{_t('petitioner', lang)}={meta['petitioner']}")
     status = meta["status"]
     sort = "; ".join(
         f"{column_label(s['colId'], lang)} {_t(s['sort'], lang)}" for s in meta["sort"]
@@ -701,6 +955,7 @@ def export_cases(
     category: str | None = None,
     status: str = "all",
     center_id: int | None = None,
+    petitioner: str | None = None,
     sort: Any = None,
     fmt: str = "csv",
     lang: str = "zh",
@@ -733,6 +988,7 @@ def export_cases(
             center_id=center_id,
             strict_satisfaction=strict_satisfaction,
             now=now,
+            petitioner=petitioner,
         )
         total = _count(conn, r)
         meta = r.meta(total)

@@ -50,11 +50,12 @@ RESOLVED_LEVEL_LABELS: dict[str, Label] = {
     "district": ("区（旗县）", "District"),
     "city": ("市", "City"),
 }
+# The one label of a 综治中心's level (components/i18n.py's clevel.* keys are these).
 CENTER_LEVEL_LABELS: dict[str, Label] = {
     "city": ("市级", "City"),
-    "district": ("区级", "District"),
-    "township": ("镇街级", "Township"),
-    "village": ("村社级", "Village"),
+    "district": ("区县级", "District"),
+    "township": ("街道/乡镇级", "Township"),
+    "village": ("社区/村级", "Village"),
 }
 SATISFACTION_LABELS: dict[str, Label] = {
     "satisfied": ("满意", "Satisfied"),
@@ -190,6 +191,59 @@ LIST_STATUSES: dict[str, tuple[Label, Label, str]] = {
     ),
 }
 
+# The in-time part of a center's open cases (the center-load bar's other segment).
+LIST_STATUSES["open_in_time"] = (
+    ("在办未超期", "Open, not overdue"),
+    (
+        "截至统计时点在办且尚未超过办理时限的案件（在办量 − 超期未办结，不限受理期）",
+        "open at as_of and not past its deadline, whatever the period (open − overdue open)",
+    ),
+    "",
+)
+
+# Case categories (cases.category): stored as Chinese text, a vocabulary per kind
+# (the demo's is data_access/demo.py's); a category not listed here is shown as stored.
+CATEGORY_LABELS: dict[str, Label] = {
+    # 矛盾纠纷 disputes
+    "婚姻家庭": ("婚姻家庭", "Marriage and family"),
+    "邻里纠纷": ("邻里纠纷", "Neighbour disputes"),
+    "房屋宅基地": ("房屋宅基地", "Housing and rural homestead land"),
+    "山林土地": ("山林土地", "Land and forest rights"),
+    "劳动争议": ("劳动争议", "Labour disputes"),
+    "合同纠纷": ("合同纠纷", "Contract disputes"),
+    "损害赔偿": ("损害赔偿", "Compensation for damage"),
+    "物业纠纷": ("物业纠纷", "Property management disputes"),
+    "征地拆迁": ("征地拆迁", "Land expropriation and demolition"),
+    "医疗纠纷": ("医疗纠纷", "Medical disputes"),
+    "交通事故": ("交通事故", "Traffic accidents"),
+    # 信访 petitions
+    "城乡建设": ("城乡建设", "Urban and rural development"),
+    "劳动社保": ("劳动社保", "Labour and social insurance"),
+    "农村农业": ("农村农业", "Agriculture and rural affairs"),
+    "国土资源": ("国土资源", "Land and natural resources"),
+    "政法": ("政法", "Political and legal affairs"),
+    "卫生健康": ("卫生健康", "Health"),
+    "教育": ("教育", "Education"),
+    "民政": ("民政", "Civil affairs"),
+    # 12345 hotline
+    "城市管理": ("城市管理", "Urban management"),
+    "住房保障": ("住房保障", "Housing security"),
+    "交通出行": ("交通出行", "Transport"),
+    "供水供暖": ("供水供暖", "Water supply and heating"),
+    "市场监管": ("市场监管", "Market regulation"),
+    "社会保障": ("社会保障", "Social security"),
+    "环境保护": ("环境保护", "Environmental protection"),
+    # 网格事件 grid events
+    "安全隐患": ("安全隐患", "Safety hazards"),
+    "环境卫生": ("环境卫生", "Environmental sanitation"),
+    "矛盾纠纷排查": ("矛盾纠纷排查", "Dispute screening"),
+    "治安防范": ("治安防范", "Public order and crime prevention"),
+    "特殊人群服务": ("特殊人群服务", "Services for special groups"),
+    "民生服务": ("民生服务", "Public services"),
+    # every kind
+    "其他": ("其他", "Other"),
+}
+
 ALL_LABELS: dict[str, dict[str, Label]] = {
     "kind": KIND_LABELS,
     "source": SOURCE_LABELS,
@@ -200,7 +254,13 @@ ALL_LABELS: dict[str, dict[str, Label]] = {
     "satisfaction": SATISFACTION_LABELS,
     "action": ACTION_LABELS,
     "center_level": CENTER_LEVEL_LABELS,
+    "category": CATEGORY_LABELS,
 }
+
+
+def category_label(category: str | None, lang: str = "zh") -> str:
+    """A case category in `lang`; a category outside CATEGORY_LABELS as stored."""
+    return label("category", category, lang)
 
 
 def label(field: str, value: str | None, lang: str = "zh") -> str:

@@ -385,15 +385,16 @@ def _add(into: GroupedSums, key: Any, values: Iterable[int | None]) -> None:
         sums[name] += int(value)
 
 
-def _case_scope(scope: Scope, *, time_first: bool = False):
+def _case_scope(scope: Scope, *, time_first: bool = False, table: Any = Case):
+    """The scope on the cases table (or another with its village_code and grid_code)."""
     if scope.level == "grid":
-        return Case.grid_code == scope.code
+        return table.grid_code == scope.code
     if scope.level == "village":
-        return Case.village_code == scope.code
+        return table.village_code == scope.code
     low, high = scope.village_range
     # `|| ''` keeps SQLite's planner off the village index, which it prefers for any
     # range of villages: for a city that is a scan of every case.
-    village = Case.village_code.concat("") if time_first else Case.village_code
+    village = table.village_code.concat("") if time_first else table.village_code
     return village.between(low, high)
 
 

@@ -403,10 +403,33 @@ class RollupOpen(Base):
 
 
 class RollupRepeat(Base):
-    """Ids of the repeat petitions (METRICS.md repeat_petitions), found once per refresh."""
+    """The repeat petitions (METRICS.md repeat_petitions), found once per refresh: their
+    ids, and the columns the repeat-petitioner list selects and groups them by
+    (caselist.repeat_petitioners reads a city's year of them here, by time, instead of
+    looking for each petition's earlier one among all the cases)."""
 
     __tablename__ = "rollup_repeat"
     case_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    petitioner_key: Mapped[str] = mapped_column(String(64))
+    accepted_at: Mapped[datetime] = mapped_column(Timestamp)
+    village_code: Mapped[str] = mapped_column(String(12))
+    grid_code: Mapped[str | None] = mapped_column(String(15))
+    source: Mapped[str] = mapped_column(String(20))
+    warning_level: Mapped[str] = mapped_column(String(6))
+    category: Mapped[str] = mapped_column(String(40))
+
+    __table_args__ = (Index("ix_rollup_repeat_accepted", "accepted_at", "village_code"),)
+
+    # The cases' columns copied here, in this order (rollups.refresh_rollups).
+    COPIED = (
+        "petitioner_key",
+        "accepted_at",
+        "village_code",
+        "grid_code",
+        "source",
+        "warning_level",
+        "category",
+    )
 
 
 class CalendarMonth(Base):

@@ -393,7 +393,10 @@ def _refresh(conn: Connection) -> int:
 
     conn.execute(
         insert(RollupRepeat).from_select(
-            ["case_id"], select(Case.id).where(population, is_repeat_petition())
+            ["case_id", *RollupRepeat.COPIED],
+            select(Case.id, *(getattr(Case, column) for column in RollupRepeat.COPIED)).where(
+                population, is_repeat_petition()
+            ),
         )
     )
     _BUILD.drop(conn, checkfirst=True)

@@ -39,6 +39,7 @@ from flask_caching import Cache
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
+from data_access import caselist as _caselist
 from data_access import grids as _grids
 from data_access import metrics as _metrics
 from data_access.engine import DatabaseUnavailable, check_reachable, get_engine
@@ -73,6 +74,8 @@ __all__ = [
     "ranking",
     "gather",
     "grid_activity",
+    "latest_cases",
+    "repeat_petitioners",
     "status_for",
     "targets",
     "region",
@@ -130,7 +133,14 @@ def _settle_versions() -> None:
     (a page's trend and previous trend, say) make two versions, and the result stored
     under the version overwritten is never found again (computed twice)."""
     with contextlib.suppress(Exception):  # a cache down now: it makes them later
-        for function in (_kpis, _breakdown, _period_kpis, _grid_activity):
+        for function in (
+            _kpis,
+            _breakdown,
+            _period_kpis,
+            _grid_activity,
+            _latest_cases,
+            _repeat_petitioners,
+        ):
             function.make_cache_key(function.uncached)
 
 
@@ -239,6 +249,21 @@ def _period_kpis(url, version, region, date_from, date_to, as_of, now, filters):
 def _grid_activity(url, version, region, date_from, date_to, as_of, now, filters):
     return _grids.grid_activity(
         _engine(url), region, date_from, date_to, as_of, now=now, **dict(filters)
+    )
+
+
+@cache.memoize()
+def _latest_cases(url, version, region, date_from, date_to, limit, as_of, now, filters):
+    """The first `limit` cases of a region (newest first, masked) and their total."""
+    return _caselist.list_cases(
+        _engine(url), region, date_from, date_to, as_of, now=now, limit=limit, **dict(filters)
+    )
+
+
+@cache.memoize()
+def _repeat_petitioners(url, version, region, date_from, date_to, limit, as_of, now, filters):
+    return _caselist.repeat_petitioners(
+        _engine(url), region, date_from, date_to, as_of, now=now, limit=limit, **dict(filters)
     )
 
 
@@ -357,6 +382,18 @@ def grid_activity(region: str, date_from: date, date_to: date, as_of=None, **fil
     """data_access.grids.grid_activity (reports per grid, silent grids), cached."""
     filters.pop("category", None)
     return _memoized(_grid_activity, region, date_from, date_to, as_of=as_of, **filters)
+
+
+def latest_cases(region: str, date_from: date, date_to: date, limit: int, **filters):
+    """data_access.caselist.list_cases: the newest `limit` cases of the period (every
+    status, masked) and their total, cached."""
+    return _memoized(_latest_cases, region, date_from, date_to, limit, **filters)
+
+
+def repeat_petitioners(region: str, date_from: date, date_to: date, limit: int, **filters):
+    """data_access.caselist.repeat_petitioners (重复信访人, the first `limit`), cached."""
+    filters.pop("kind", None)  # petitions, always
+    return _memoized(_repeat_petitioners, region, date_from, date_to, limit, **filters)
 
 
 def gather(calls: Mapping[str, Callable[[], Any]]) -> dict[str, Any]:

@@ -16,7 +16,8 @@ from dash import html
 from components.breadcrumb import create_breadcrumb
 from components.filters import create_filter_bar, merge_query, relative_path
 from components.formatting import period_label
-from components.i18n import normalize_lang, t
+from components.i18n import LANGS, normalize_lang, t
+from components.shell import set_place_namer
 from components.states import create_db_error, create_error, create_unknown_region
 from components.url_state import Filters, parse_filters
 from data_access.settings import get_settings
@@ -39,20 +40,28 @@ TILE_CASE_LINKS: dict[str, dict[str, str]] = {
 
 
 def page_filters(params: Mapping[str, Any]) -> Filters:
-    """The URL's filters; the language defaults to GOVDASH_LANG when not in the URL."""
-    filters = parse_filters(dict(params))
-    if not params.get("lang") and get_settings().lang == "en":
-        from dataclasses import replace
-
-        filters = replace(filters, lang="en")
-    return filters
+    """The URL's filters; the language defaults to GOVDASH_LANG when not in the URL
+    (or not a known one), and so do the messages of what the parser ignored."""
+    return parse_filters(dict(params), default_lang=normalize_lang(get_settings().lang))
 
 
 def lang_of(params: Mapping[str, Any]) -> str:
     value = params.get("lang")
     if isinstance(value, list):
         value = value[0] if value else None
-    return normalize_lang(value or get_settings().lang)
+    value = value.strip() if isinstance(value, str) else value
+    return value if value in LANGS else normalize_lang(get_settings().lang)
+
+
+def _place_name(code: str) -> str | None:
+    """A region's or grid's name for the browser tab's title (None if unknown)."""
+    try:
+        return data.region(code).name
+    except Exception:  # noqa: BLE001 - a title never fails
+        return None
+
+
+set_place_namer(_place_name)
 
 
 def region_href(code: str, filters: Filters) -> str:

@@ -2,7 +2,9 @@
 the monthly trend, the children ranked (table + bar), a map (city, or wherever a
 GeoJSON exists) or treemap of the children, four-colour and source mix, the
 grassroots shares and the load per center. Clicking a child on any chart drills
-down; the breadcrumb goes back up; tiles open the cases behind them.
+down; the breadcrumb goes back up; tiles, and the bars of the other charts (a month,
+a warning level, a source, a share, a center's load), open the cases behind them
+(pages/_drill.py). A grid, which has no children, shows its latest cases instead.
 
 A filter change redraws the page in place. Dash pages would render the whole page
 again from the new URL, and React would mount every chart anew (each one a full
@@ -70,9 +72,6 @@ from components.filters import (
     SOURCE_ID,
     URL_TRIGGER,
     create_page_location,
-    merge_query,
-    params_from_search,
-    relative_path,
     shown_period,
     strip_relative_path,
 )
@@ -81,9 +80,15 @@ from components.geo import geojson_url, load_geojson, polygon_codes
 from components.graph import create_chart_card
 from components.i18n import t
 from components.kpi import KPI_TILES_ID, create_kpi_tiles, kpi_row_html
-from components.shell import current_region
 from components.states import create_db_error, create_error, create_no_data
-from components.tables import RANKING_TABLE_HTML_ID, create_ranking_table, ranking_table_html
+from components.tables import (
+    GRID_CASES_HTML_ID,
+    RANKING_TABLE_HTML_ID,
+    create_grid_cases_table,
+    create_ranking_table,
+    grid_cases_html,
+    ranking_table_html,
+)
 from components.url_state import Filters
 from govdash import data
 from pages._common import (
@@ -100,6 +105,13 @@ from pages._common import (
     region_href,
     tile_hrefs,
     unit_rows,
+)
+from pages._drill import (
+    DRILL_CHARTS,
+    case_drill_href,
+    declare_case_drill,
+    month_ranges,
+    register_case_drill,
 )
 
 PAGE_ID = "region-page"
@@ -123,6 +135,7 @@ LEVELS_ID = "region-levels"
 SOURCES_ID = "region-sources"
 CONTAINMENT_ID = "region-containment"
 CENTERS_ID = "region-centers"
+GRID_CASES_SHOWN = 10  # a grid page's latest cases; the link opens all of them
 STATUS_METRICS = (
     "closure_rate",
     "resolution_rate",
@@ -190,6 +203,7 @@ class RegionView:
     centers_height: int = 340
     children: ChildrenView | None = None
     grid_href: str | None = None
+    grid_cases_html: str = ""
 
 
 def _center_height(center_load: list[dict[str, Any]]) -> int:
@@ -204,7 +218,17 @@ def build_view(
     data layer raises (safe_page and the update callbacks turn it into a message)."""
     scope = data.region(code)  # UnknownRegion -> a clear message
     calls = _view_calls(code, filters, children=children and scope.child_level is not None)
+    if scope.child_level is None:  # a grid: its latest cases where children would be
+        calls["grid_cases"] = lambda: grid_cases(code, filters)
     return _make_view(code, scope, filters, cockpit, data.gather(calls))
+
+
+def grid_cases(code: str, filters: Filters) -> dict[str, Any]:
+    """The latest GRID_CASES_SHOWN cases of a grid under `filters` and their total
+    (data_access.caselist: LIMIT in SQL, personal data masked there; cached)."""
+    return data.latest_cases(
+        code, filters.date_from, filters.date_to, GRID_CASES_SHOWN, **filters.metric_kwargs()
+    )
 
 
 def _view_calls(code: str, filters: Filters, *, children: bool) -> dict[str, Any]:
@@ -321,6 +345,7 @@ def _make_view(
             fetched["previous"],
             lang=lang,
             title=chart_title(t("fig.trend", lang), scope.name, period_label(t_from, t_to, lang)),
+            month_ranges=month_ranges(fetched["trend"], t_to),
         ),
         LEVELS_ID: create_level_donut(
             figures.get("by_level") or {},
@@ -349,7 +374,19 @@ def _make_view(
         view.children = _children_view(code, scope, filters, period, fetched["ranking"])
     elif scope.child_level is None:
         view.grid_href = cases_href(filters, code, status="all")
+        listed = fetched["grid_cases"]
+        view.grid_cases_html = grid_cases_html(
+            listed["rows"],
+            listed["total"],
+            lang=lang,
+            list_query=_query_part(view.grid_href),
+        )
     return view
+
+
+def _query_part(href: str) -> str:
+    """'?…' of a link (what a case page carries back to its list), or ''."""
+    return "?" + href.split("?", 1)[1] if "?" in href else ""
 
 
 def _children_view(
@@ -455,7 +492,7 @@ def render_region(
         html.Div(create_kpi_tiles(view.tiles_html), id=TILES_ID),
         dbc.Row(
             [
-                dbc.Col(_card(view, TREND_ID, t("fig.trend", lang)), lg=8),
+                dbc.Col(_card(view, TREND_ID, t("fig.trend", lang), clickable=True), lg=8),
                 dbc.Col(_card(view, LEVELS_ID, t("fig.levels", lang), clickable=True), lg=4),
             ],
             className="g-3",
@@ -468,10 +505,19 @@ def render_region(
     figures.append(
         dbc.Row(
             [
-                dbc.Col(_card(view, SOURCES_ID, t("fig.sources", lang)), lg=4),
-                dbc.Col(_card(view, CONTAINMENT_ID, t("fig.containment", lang)), lg=4),
+                dbc.Col(_card(view, SOURCES_ID, t("fig.sources", lang), clickable=True), lg=4),
                 dbc.Col(
-                    _card(view, CENTERS_ID, t("fig.center_load", lang), view.centers_height),
+                    _card(view, CONTAINMENT_ID, t("fig.containment", lang), clickable=True),
+                    lg=4,
+                ),
+                dbc.Col(
+                    _card(
+                        view,
+                        CENTERS_ID,
+                        t("fig.center_load", lang),
+                        view.centers_height,
+                        clickable=True,
+                    ),
                     lg=4,
                 ),
             ],
@@ -579,20 +625,30 @@ def _children_section(view: RegionView) -> list[Any]:
 
 
 def _grid_cases_card(view: RegionView) -> dbc.Card:
+    """Where a region's children would be, a grid shows its latest cases (an escaped
+    HTML string, redrawn with the charts by update_grid) and links to all of them."""
     lang = view.filters.lang
     return dbc.Card(
-        dbc.CardBody(
-            [
-                html.Span(t("rlevel.grid", lang), className="badge text-bg-secondary me-2"),
-                dcc.Link(
-                    t("page.grid_cases", lang) + " →",
-                    href=view.grid_href,
-                    id=GRID_LINK_ID,
-                    className="fw-semibold",
-                ),
-            ]
-        ),
-        className="gd-grid-cases",
+        [
+            dbc.CardHeader(
+                [
+                    html.Span(t("rlevel.grid", lang), className="badge text-bg-secondary me-2"),
+                    html.Span(t("page.grid_cases_title", lang)),
+                    dcc.Link(
+                        t("page.grid_cases", lang) + " →",
+                        href=view.grid_href,
+                        id=GRID_LINK_ID,
+                        className="fw-semibold ms-3",
+                    ),
+                ]
+            ),
+            dbc.CardBody(
+                create_grid_cases_table(view.grid_cases_html),
+                id="grid-cases",
+                className="p-0",
+            ),
+        ],
+        className="gd-table-card gd-grid-cases",
     )
 
 
@@ -667,7 +723,7 @@ CHILDREN_OUTPUTS = (
     *(Output(graph_id, "figure") for graph_id in CHILDREN_FIGURES),
     Output(RANKING_TABLE_HTML_ID, "markup"),
 )
-GRID_OUTPUTS = (Output(GRID_LINK_ID, "href"),)
+GRID_OUTPUTS = (Output(GRID_LINK_ID, "href"), Output(GRID_CASES_HTML_ID, "markup"))
 
 
 def _update(
@@ -711,7 +767,7 @@ def _update(
         )
         extra = {
             "children": (*(charts[graph_id] for graph_id in CHILDREN_FIGURES), ""),
-            "grid": (no_update,),
+            "grid": (no_update, ""),
             "plain": (),
         }[shape]
         return (*common, *extra)
@@ -735,7 +791,7 @@ def _update(
         table = ranking_table_html(section.rows, section.hrefs, lang=filters.lang)
         return (*common, *(charts[graph_id] for graph_id in CHILDREN_FIGURES), table)
     if shape == "grid":
-        return (*common, cases_href(filters, state["code"], status="all"))
+        return (*common, view.grid_href, view.grid_cases_html)
     return common
 
 
@@ -791,7 +847,7 @@ def update_region(href, state, drawn, *shown_controls):
 
 @callback(*COMMON_OUTPUTS, *GRID_OUTPUTS, *_states(GRID_TRIGGER_ID), prevent_initial_call=True)
 def update_grid(href, state, drawn, *shown_controls):
-    """A grid: every part, its link to its cases included."""
+    """A grid: every part, its latest cases and the link to all of them included."""
     return _update(href, state, drawn, shown_controls, "grid")
 
 
@@ -837,28 +893,19 @@ def drill_down(bar_click, children_click, search):
 def drill_through_level(click, pathname, search):
     """A click on a warning-level segment opens the case list of that level."""
     try:
-        points = (click or {}).get("points") or []
-        level = points[0].get("customdata") if points else None
-        if isinstance(level, list):
-            level = level[0] if level else None
-        if level not in ("red", "orange", "yellow", "green"):
-            return no_update
-        region = _region_from_path(pathname, search)
-        query = merge_query(search, {"region": region, "level": level, "status": "all"})
-        return relative_path("/cases") + query
+        segment, fixed = DRILL_CHARTS[LEVELS_ID]
+        return case_drill_href(segment, click, pathname, search, fixed) or no_update
     except Exception:  # noqa: BLE001
         return no_update
 
 
-def _region_from_path(pathname: str | None, search: str | None) -> str | None:
-    path = "/" + (strip_relative_path(pathname or "/") or "")
-    region = current_region(path, params_from_search(search))
-    if region:
-        return region
-    try:
-        return data.top_region()
-    except Exception:  # noqa: BLE001
-        return None
+# ------------------------------------------------------------------ drill-through
+# The other charts' bars open the cases behind them (docs/METRICS.md; pages/_drill.py).
+declare_case_drill(LEVELS_ID, "level")  # its own callback above, the first of them
+register_case_drill(TREND_ID, "month")
+register_case_drill(SOURCES_ID, "source")
+register_case_drill(CONTAINMENT_ID, "status")
+register_case_drill(CENTERS_ID, "center_load")
 
 
 __all__ = ["render_region", "same_view", "trend_window", "statuses", "shift_year"]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 import dash
 from dash import dcc, html
 
 from components.case_table import create_case_fields
 from components.filters import relative_path
+from components.i18n import t as ui_t
 from components.states import create_db_error, create_error
 from components.timeline import create_timeline
 from data_access.caselist import case_detail
@@ -27,6 +28,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "fields": ("案件信息", "Details"),
     "timeline": ("流转记录", "Flow log"),
     "not_found": ("未找到案件：", "No such case: "),
+    "empty": ("（未给出案件编号）", "(no case number given)"),
     "not_found_hint": (
         "请检查案件编号，或从案件清单进入。",
         "Check the case number, or open it from a case list.",
@@ -57,8 +59,29 @@ def _first(value: Any) -> str | None:
 
 def _lang(params: dict[str, Any]) -> tuple[str, list[str]]:
     raw = _first(params.get("lang"))
-    problems = [f"lang={raw}"] if raw is not None and raw not in ("zh", "en") else []
-    return lang_of(params), problems
+    lang = lang_of(params)
+    problems = (
+        [ui_t("problem.lang", lang).format(value=_shown(raw))]
+        if raw is not None and raw not in ("zh", "en")
+        else []
+    )
+    return lang, problems
+
+
+SHOWN_MAX = 60  # characters of a case number shown in a message
+
+
+def _shown(text: str) -> str:
+    """`text` on one line, cut to SHOWN_MAX characters (Dash shows it as text: a
+    number such as <script> is displayed, never run)."""
+    text = " ".join(text.split())
+    return text if len(text) <= SHOWN_MAX else text[: SHOWN_MAX - 1] + "…"
+
+
+def case_number(raw: str | None) -> str:
+    """The case number of the path: the browser keeps it percent-encoded
+    (/case/%20, and case_href quotes every number)."""
+    return unquote(raw or "").strip()
 
 
 def _back_links(params: dict[str, Any], detail: dict[str, Any] | None, lang: str) -> html.Div:
@@ -96,7 +119,7 @@ def layout(case_no: str | None = None, **params: Any) -> html.Div:
         if problems
         else []
     )
-    case_no = (case_no or "").strip()
+    case_no = case_number(case_no)
     try:
         detail = case_detail(db_engine(), case_no)
     except DATA_ERRORS as exc:
@@ -112,7 +135,7 @@ def layout(case_no: str | None = None, **params: Any) -> html.Div:
                 html.H2(t("title", lang)),
                 html.Div(
                     [
-                        html.Strong(t("not_found", lang) + case_no),
+                        html.Strong(t("not_found", lang) + (_shown(case_no) or t("empty", lang))),
                         html.P(t("not_found_hint", lang)),
                     ],
                     className="gd-note",

@@ -2,6 +2,8 @@
 
 URL: /cases?region=CODE&from=D&to=D (or period=PRESET)&kind=&source=&level=
          &category=&status=all|closed|open|overdue|…&center=ID&as_of=D&lang=en
+         &petitioner=LABEL (one petitioner: the short label of their key, as the
+         repeat petitioners table on /petitions shows it)
 
 The header names the list (region, period, as_of, 口径) and its total; the grid asks
 its rows page by page (AG Grid infinite row model → list_cases with LIMIT/OFFSET).
@@ -26,6 +28,7 @@ from data_access.caselist import (
     default_region,
     export_cases,
     export_filename,
+    is_petitioner_label,
     list_cases,
 )
 from data_access.engine import DATA_ERRORS, open_engine
@@ -56,6 +59,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "export_error": ("导出失败，请稍后重试。", "The export failed; please try again."),
     "back_region": ("返回区域页", "Back to the region"),
     "center": ("承办中心", "Center"),
+    "petitioner": ("信访人", "Petitioner"),
     "filters": ("筛选", "Filters"),
 }
 
@@ -84,8 +88,9 @@ def _first(value: Any) -> str | None:
 
 def parse_list_params(params: dict[str, Any]) -> tuple[Filters, dict[str, Any], list[str]]:
     """The shared filters (period, kind, source, level, region, lang) plus the list's
-    own: status, category, center, as_of. Never raises: bad values of the list's own
-    parameters are returned as `problems` (Filters.problems holds the shared ones)."""
+    own: status, category, center, petitioner, as_of. Never raises: bad values of the
+    list's own parameters are returned as `problems` (Filters.problems holds the
+    shared ones)."""
     filters = page_filters(params)
     problems: list[str] = []  # the filter bar reports the shared parameters' problems
     status = _first(params.get("status")) or "all"
@@ -103,6 +108,10 @@ def parse_list_params(params: dict[str, Any]) -> tuple[Filters, dict[str, Any], 
             center_id = int(raw_center)
         else:
             problems.append(f"center={raw_center}")
+    petitioner = _first(params.get("petitioner"))
+    if petitioner is not None and not is_petitioner_label(petitioner):
+        problems.append("petitioner")
+        petitioner = None
     as_of: datetime | date | None = None
     raw_as_of = _first(params.get("as_of"))
     if raw_as_of is not None:
@@ -114,7 +123,13 @@ def parse_list_params(params: dict[str, Any]) -> tuple[Filters, dict[str, Any], 
             )
         except ValueError:
             problems.append(f"as_of={raw_as_of}")
-    extras = {"status": status, "category": category, "center_id": center_id, "as_of": as_of}
+    extras = {
+        "status": status,
+        "category": category,
+        "center_id": center_id,
+        "petitioner": petitioner,
+        "as_of": as_of,
+    }
     return filters, extras, problems
 
 
@@ -127,6 +142,8 @@ def list_query_string(filters: Filters, extras: dict[str, Any], region: str | No
         params["category"] = extras["category"]
     if extras.get("center_id") is not None:
         params["center"] = str(extras["center_id"])
+    if extras.get("petitioner"):
+        params["petitioner"] = extras["petitioner"]
     if extras.get("as_of") is not None:
         params["as_of"] = str(extras["as_of"])
     return "?" + urlencode(params) if params else ""
@@ -145,6 +162,7 @@ def _query_kwargs(query: dict[str, Any]) -> dict[str, Any]:
         "category": query.get("category"),
         "status": query.get("status", "all"),
         "center_id": query.get("center_id"),
+        "petitioner": query.get("petitioner"),
     }
 
 
@@ -154,9 +172,13 @@ def _filter_chips(meta: dict[str, Any], lang: str) -> str:
         if meta.get(name):
             parts.append(f"{column_label(name, lang)}: {label(name, meta[name], lang)}")
     if meta.get("category"):
-        parts.append(f"{column_label('category', lang)}: {meta['category']}")
+        parts.append(
+            f"{column_label('category', lang)}: {label('category', meta['category'], lang)}"
+        )
     if meta.get("center_id") is not None:
         parts.append(f"{t('center', lang)}: {meta.get('center_name') or meta['center_id']}")
+    if meta.get("petitioner"):
+        parts.append(f"{t('petitioner', lang)}: {meta['petitioner']}")
     return " · ".join(parts)
 
 
@@ -222,6 +244,7 @@ def layout(**params: Any) -> html.Div:
             "category": extras["category"],
             "status": extras["status"],
             "center_id": extras["center_id"],
+            "petitioner": extras["petitioner"],
         }
         try:
             result = list_cases(
@@ -263,6 +286,7 @@ def layout(**params: Any) -> html.Div:
         "warning_level": meta["warning_level"],
         "category": meta["category"],
         "center_id": meta["center_id"],
+        "petitioner": meta["petitioner"],
         "region_name": meta["region_name"],
         "lang": lang,
         "qs": list_query_string(filters, extras, meta["region"]),

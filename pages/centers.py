@@ -1,6 +1,7 @@
 """/centers 中心负荷: open cases and open per staff member by 综治中心, overdue
 cases, and the centers' own figures in a table (?region=CODE: the centers handling
-cases of that region)."""
+cases of that region). A center's bar opens its open cases in /cases (the overdue
+part its overdue ones)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from components.states import create_no_data
 from components.tables import COUNT, PCT, locale_text
 from govdash import data
 from pages._common import cases_href, safe_page, tile_hrefs
+from pages._drill import register_case_drill
 from pages._region_view import statuses
 from pages._theme import card, chart_row, header, theme, unit_height
 
@@ -26,6 +28,8 @@ dash.register_page(__name__, path=PATH, title="中心负荷 · govdash", name="�
 
 TILES = ("open", "overdue_open", "accepted", "closure_rate", "on_time_rate")
 TOP = 20
+LOAD_ID = "centers-load"
+PER_STAFF_ID = "centers-per-staff"
 
 
 def _center_table(rows: list[dict[str, Any]], th) -> dag.AgGrid:
@@ -121,12 +125,21 @@ def layout(**params: Any):
         lang=lang,
         top=TOP,
         title=chart_title(t("fig.center_open_staff", lang), th.scope.name, as_of_text),
+        count_key="open",
+        empty_message=t("state.no_open", lang),
     )
     height = unit_height(min(len(loaded), TOP))
     body.append(
         chart_row(
-            card("centers-load", load_fig, th, "fig.center_load", height=height),
-            card("centers-per-staff", per_staff_fig, th, "fig.center_open_staff", height=height),
+            card(LOAD_ID, load_fig, th, "fig.center_load", height=height, clickable=True),
+            card(
+                PER_STAFF_ID,
+                per_staff_fig,
+                th,
+                "fig.center_open_staff",
+                height=height,
+                clickable=True,
+            ),
         )
     )
     body.append(
@@ -150,3 +163,7 @@ def layout(**params: Any):
         )
     )
     return html.Div(body, className="gd-page", id="centers-page")
+
+
+register_case_drill(LOAD_ID, "center_load")
+register_case_drill(PER_STAFF_ID, "center", status="open")

@@ -1,5 +1,7 @@
 """/disputes 矛盾纠纷: intake and mediation success over time, categories, the
-mediation source types (诉调/公调/访调对接 …) and success by unit (worst first)."""
+mediation source types (诉调/公调/访调对接 …) and success by unit (worst first). A
+month, source type or category bar opens its disputes in /cases; a unit's bar drills
+down."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from components.kpi import create_kpi_row
 from components.states import create_no_data
 from govdash import data
 from pages._common import safe_page, tile_hrefs, unit_rows
+from pages._drill import month_ranges, register_case_drill
 from pages._region_view import shift_year, statuses, trend_window
 from pages._theme import card, chart_row, header, register_unit_drill, theme, unit_height
 
@@ -39,6 +42,9 @@ TILES = (
 )
 UNIT_SUCCESS_ID = "disputes-success"
 UNIT_RESOLUTION_ID = "disputes-resolution"
+TREND_ID = "disputes-trend"
+TYPES_ID = "disputes-types"
+CATEGORIES_ID = "disputes-categories"
 
 
 @safe_page
@@ -74,6 +80,7 @@ def layout(**params: Any):
         lang=lang,
         title=chart_title(t("fig.trend", lang), th.scope.name, f"{t_from} – {t_to}"),
         rate_key="mediation_success_rate",
+        month_ranges=month_ranges(trend, t_to),
     )
     types_fig = create_source_bar(
         figures.get("by_source") or {},
@@ -82,13 +89,14 @@ def layout(**params: Any):
     )
     body.append(
         chart_row(
-            card("disputes-trend", trend_fig, th, "fig.trend"),
-            card("disputes-types", types_fig, th, "fig.mediation_types"),
+            card(TREND_ID, trend_fig, th, "fig.trend", clickable=True),
+            card(TYPES_ID, types_fig, th, "fig.mediation_types", clickable=True),
             widths=[8, 4],
         )
     )
     categories_fig = create_share_bar(
         figures.get("by_category") or {},
+        label_prefix="category",
         lang=lang,
         title=chart_title(t("fig.dispute_categories", lang), th.scope.name, th.period),
         top=15,
@@ -134,10 +142,20 @@ def layout(**params: Any):
         )
     body.append(
         chart_row(
-            card("disputes-categories", categories_fig, th, "fig.dispute_categories", height=420)
+            card(
+                CATEGORIES_ID,
+                categories_fig,
+                th,
+                "fig.dispute_categories",
+                height=420,
+                clickable=True,
+            )
         )
     )
     return html.Div(body, className="gd-page", id="disputes-page")
 
 
 register_unit_drill(PATH, [UNIT_SUCCESS_ID, UNIT_RESOLUTION_ID])
+register_case_drill(TREND_ID, "month", kind="dispute")
+register_case_drill(TYPES_ID, "source", kind="dispute")
+register_case_drill(CATEGORIES_ID, "category", kind="dispute")

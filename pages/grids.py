@@ -1,6 +1,7 @@
 """/grids 网格: cases reported per grid and the grids silent in the period (no case
 at all). Above village level, per child region: grids, silent grids, cases; click
-a unit to drill down (at village level the units are the grids themselves)."""
+a unit to drill down. At village level the bars are the grids themselves, and a
+grid's bar opens its cases in /cases (a grid has nothing below it to drill into)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from components.i18n import t
 from components.kpi import create_kpi_tiles, kpi_tile_html
 from govdash import data
 from pages._common import cases_href, safe_page
+from pages._drill import register_case_drill
 from pages._theme import card, chart_row, header, register_unit_drill, theme, unit_height
 
 PATH = "/grids"
@@ -22,6 +24,7 @@ dash.register_page(__name__, path=PATH, title="网格 · govdash", name="网格"
 
 UNITS_ID = "grids-units"
 SILENT_ID = "grids-silent-units"
+GRID_BARS_ID = "grids-per-grid"  # a village's (or grid's) grids: drill-through
 MAX_LISTED = 300
 
 
@@ -77,7 +80,7 @@ def layout(**params: Any):
         body.append(
             chart_row(
                 card(
-                    UNITS_ID,
+                    GRID_BARS_ID,
                     fig,
                     th,
                     "fig.grid_reports",
@@ -140,3 +143,4 @@ def layout(**params: Any):
 
 
 register_unit_drill(PATH, [UNITS_ID, SILENT_ID])
+register_case_drill(GRID_BARS_ID, "grid")

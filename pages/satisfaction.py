@@ -1,5 +1,7 @@
 """/satisfaction 回访满意度: satisfaction and rating participation by unit and by
-center, worst first, and the monthly trend."""
+center, worst first, and the monthly trend. A month's bar opens its rated cases, a
+center's bar that center's rated cases (the cases its rate is of); a unit's bar
+drills down."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from components.kpi import create_kpi_row
 from components.states import create_no_data
 from govdash import data
 from pages._common import cases_href, safe_page, tile_hrefs, unit_rows
+from pages._drill import month_ranges, register_case_drill, trend_as_of
 from pages._region_view import shift_year, statuses, trend_window
 from pages._theme import card, chart_row, header, register_unit_drill, theme, unit_height
 
@@ -24,6 +27,8 @@ TILES = ("closed", "rated", "rating_participation", "satisfaction_rate", "accept
 UNIT_SAT_ID = "satisfaction-units"
 MIN_RATED = 5  # centers with fewer rated cases are left out of the worst-first chart
 UNIT_PART_ID = "satisfaction-participation"
+TREND_ID = "satisfaction-trend"
+CENTERS_ID = "satisfaction-centers"
 
 
 @safe_page
@@ -62,6 +67,8 @@ def layout(**params: Any):
         title=chart_title(t("fig.trend", lang), th.scope.name, f"{t_from} – {t_to}"),
         count_key="rated",
         rate_key="satisfaction_rate",
+        # 参评量 depends on the moment it is seen at: a month's list keeps the trend's.
+        month_ranges=month_ranges(trend, t_to, trend_as_of(t_to)),
     )
     centers = data.breakdown(th.code, f.date_from, f.date_to, "center", **kwargs)
     center_fig = create_unit_rate_bar(
@@ -78,11 +85,19 @@ def layout(**params: Any):
             str(c["key"]): data.status_for("satisfaction_rate", c.get("satisfaction_rate"))
             for c in centers
         },
+        count_key="rated",
     )
     body.append(
         chart_row(
-            card("satisfaction-trend", trend_fig, th, "fig.trend"),
-            card("satisfaction-centers", center_fig, th, "metric.center", height=unit_height(20)),
+            card(TREND_ID, trend_fig, th, "fig.trend", clickable=True),
+            card(
+                CENTERS_ID,
+                center_fig,
+                th,
+                "metric.center",
+                height=unit_height(20),
+                clickable=True,
+            ),
             widths=[7, 5],
         )
     )
@@ -129,3 +144,5 @@ def layout(**params: Any):
 
 
 register_unit_drill(PATH, [UNIT_SAT_ID, UNIT_PART_ID])
+register_case_drill(TREND_ID, "month", status="rated")
+register_case_drill(CENTERS_ID, "center", status="rated")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from selenium.common.exceptions import (
     NoSuchElementException,
     StaleElementReferenceException,
@@ -45,26 +47,53 @@ def points_of(dash_duo, graph_id: str, field: str = "customdata") -> list:
     return wait(dash_duo, lambda d: d.execute_script(script, graph_id, field))
 
 
-def click_bar(dash_duo, graph_id: str, code: str) -> None:
-    """Move the mouse onto the bar of `code` and click it (as a person would).
+def click_to_navigate(dash_duo, find_bar, what: str) -> None:
+    """Move the mouse onto the bar `find_bar()` returns and click it (as a person
+    would), until the URL changes.
 
     Plotly takes the click from its hover state, so the pointer first rests on the
     bar; under a loaded CI machine the first hover can be missed, hence the retry."""
     before = dash_duo.driver.current_url
     for _attempt in range(3):
-        codes = points_of(dash_duo, graph_id)
-        index = list(codes).index(code)
-        bars = wait(
-            dash_duo,
-            lambda d: d.find_elements(By.CSS_SELECTOR, f"#{graph_id} .barlayer .trace .point path"),
-        )
-        bar = bars[index]
-        actions = ActionChains(dash_duo.driver)
-        actions.move_to_element(bar).pause(0.5).perform()
+        bar = find_bar()
+        ActionChains(dash_duo.driver).move_to_element(bar).pause(0.5).perform()
         ActionChains(dash_duo.driver).click().perform()
         try:
             WebDriverWait(dash_duo.driver, 6).until(lambda d: d.current_url != before)
             return
         except TimeoutException:
             continue
-    raise AssertionError(f"clicking the bar of {code} on {graph_id} did not navigate")
+    raise AssertionError(f"clicking {what} did not navigate")
+
+
+def click_bar(dash_duo, graph_id: str, code: str) -> None:
+    """Click the bar of `code` (a child's region code) on `graph_id`."""
+
+    def find_bar():
+        index = list(points_of(dash_duo, graph_id)).index(code)
+        bars = wait(
+            dash_duo,
+            lambda d: d.find_elements(By.CSS_SELECTOR, f"#{graph_id} .barlayer .trace .point path"),
+        )
+        return bars[index]
+
+    click_to_navigate(dash_duo, find_bar, f"the bar of {code} on {graph_id}")
+
+
+# Every chart of the page is drawn (no Plotly.react or resize running) and nothing loads.
+DRAWN = """
+var graphs = document.querySelectorAll('.gd-page .js-plotly-plot');
+if (!graphs.length) { return false; }
+for (var i = 0; i < graphs.length; i++) {
+    if (!graphs[i]._fullLayout || graphs[i].classList.contains('dash-graph--pending')) {
+        return false;
+    }
+}
+return !document.querySelector('[data-dash-is-loading="true"]');
+"""
+
+
+def drawn(dash_duo) -> None:
+    """Until every chart of the page is drawn, and a moment more."""
+    wait(dash_duo, lambda d: d.execute_script(DRAWN))
+    time.sleep(0.4)

@@ -18,7 +18,7 @@ from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from browser_helpers import click_bar, points_of, start, tile, wait
+from browser_helpers import click_bar, drawn, points_of, start, tile, wait
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC  # noqa: N812
@@ -31,26 +31,11 @@ from data_access.metrics import kpis
 
 pytestmark = pytest.mark.e2e
 
-DRAWN = """
-var graphs = document.querySelectorAll('.gd-page .js-plotly-plot');
-if (!graphs.length) { return false; }
-for (var i = 0; i < graphs.length; i++) {
-    if (!graphs[i]._fullLayout || graphs[i].classList.contains('dash-graph--pending')) {
-        return false;
-    }
-}
-return !document.querySelector('[data-dash-is-loading="true"]');
-"""
 MARK = "document.querySelectorAll('.js-plotly-plot').forEach(function (g) { g.__kept = 1; });"
 KEPT = (
     "return Array.from(document.querySelectorAll('.js-plotly-plot'))"
     ".map(function (g) { return g.__kept === 1; });"
 )
-
-
-def drawn(dash_duo) -> None:
-    wait(dash_duo, lambda d: d.execute_script(DRAWN))
-    time.sleep(0.4)
 
 
 def open_kundulun_2024(dash_duo, app, port: int) -> str:

@@ -53,6 +53,7 @@ STATUS_AS_DIFFERENCE = {
     "unresolved": ("closed", "resolved"),
     "late": ("closed", "on_time"),
     "dissatisfied": ("rated", "satisfied"),
+    "open_in_time": ("open", "overdue_open"),
 }
 assert set(STATUS_TO_KPI) | set(STATUS_AS_DIFFERENCE) == set(LIST_STATUSES)
 

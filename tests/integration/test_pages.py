@@ -18,7 +18,6 @@ import re
 import subprocess
 import sys
 import textwrap
-from contextvars import copy_context
 from datetime import date, datetime
 from html import unescape as html_text
 from pathlib import Path
@@ -27,10 +26,8 @@ from urllib.parse import parse_qs, urlsplit
 import dash
 import plotly.graph_objects as go
 import pytest
-from app_env import app_reading
 from dash import dcc
-from dash._callback_context import context_value
-from dash._utils import AttributeDict
+from page_helpers import page_layout, run_callback, walk
 from sqlalchemy import select, text
 
 from components.formatting import format_value
@@ -42,50 +39,11 @@ from data_access.models import Case, Grid
 from data_access.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[2]
-UNTIL = datetime(2025, 12, 31, 23, 59, 59)
 Y2024 = {"from": "2024-01-01", "to": "2024-12-31"}
 
 
 # ------------------------------------------------------------------ fixtures
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory) -> str:
-    from data_access.demo import load_demo
-
-    path = tmp_path_factory.mktemp("pages") / "demo.sqlite"
-    url = f"sqlite:///{path}"
-    engine = make_engine(url)
-    load_demo(engine, scale=0.05, progress=False, until=UNTIL)
-    engine.dispose()
-    return url
-
-
-@pytest.fixture(scope="module")
-def engine(demo_url):
-    engine = make_engine(demo_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def app_module(demo_url):
-    """app.py (which imports every page) reading the demo database."""
-    with app_reading(demo_url) as app_module:
-        yield app_module
-
-
-@pytest.fixture(autouse=True)
-def _database(request, demo_url):
-    """Each test reads the demo database (another test module may have pointed the
-    settings elsewhere), with fresh settings."""
-    old = os.environ.get("GOVDASH_DATABASE_URL")
-    os.environ["GOVDASH_DATABASE_URL"] = demo_url
-    get_settings.cache_clear()
-    yield
-    if old is None:
-        os.environ.pop("GOVDASH_DATABASE_URL", None)
-    else:
-        os.environ["GOVDASH_DATABASE_URL"] = old
-    get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("_reading_demo")
 
 
 @pytest.fixture(scope="module")
@@ -110,22 +68,6 @@ def codes(engine) -> dict[str, str]:
         "village": grid[:12],
         "grid": grid,
     }
-
-
-def page_layout(app_module, module: str):
-    return dash.page_registry[f"pages.{module}"]["layout"]
-
-
-def walk(component):
-    yield component
-    children = getattr(component, "children", None)
-    if children is None:
-        return
-    if not isinstance(children, list | tuple):
-        children = [children]
-    for child in children:
-        if hasattr(child, "to_plotly_json"):
-            yield from walk(child)
 
 
 def by_id(tree) -> dict:
@@ -171,16 +113,6 @@ SHAPE_TRIGGERS = [{"type": "url-trigger", "shape": s} for s in ("children", "gri
 TRIGGERED = '{"shape":"children","type":"url-trigger"}.data'
 
 
-def run_callback(function, triggered: list[str], *args):
-    def run():
-        context_value.set(
-            AttributeDict(triggered_inputs=[{"prop_id": p, "value": None} for p in triggered])
-        )
-        return function(*args)
-
-    return copy_context().run(run)
-
-
 # ------------------------------------------------------------------ KPI tiles == kpis
 CASES = [
     ("district", Y2024),
@@ -195,12 +127,12 @@ CASES = [
 @pytest.mark.parametrize(("level", "params"), CASES)
 def test_region_page_tiles_equal_kpis(app_module, engine, codes, level, params):
     code = codes[level]
-    tree = page_layout(app_module, "region")(code=code, **params)
+    tree = page_layout("region")(code=code, **params)
     assert tile_values(tree) == expected_tiles(engine, code, params)
 
 
 def test_kundulun_2024_shows_kpis_accepted_and_closure_rate(app_module, engine):
-    tree = page_layout(app_module, "region")(code="150203", **Y2024)
+    tree = page_layout("region")(code="150203", **Y2024)
     figures = kpis(engine, "150203", date(2024, 1, 1), date(2024, 12, 31))
     values = tile_values(tree)
     assert values["accepted"] == f"{figures['accepted']:,}"
@@ -208,7 +140,7 @@ def test_kundulun_2024_shows_kpis_accepted_and_closure_rate(app_module, engine):
 
 
 def test_cockpit_tiles_equal_kpis_of_the_top_region(app_module, engine):
-    tree = page_layout(app_module, "home")(**Y2024)
+    tree = page_layout("home")(**Y2024)
     assert tile_values(tree) == expected_tiles(engine, "150200", Y2024)
     assert "包头市" in all_text(tree)
 
@@ -218,7 +150,7 @@ def test_cockpit_tiles_equal_kpis_of_the_top_region(app_module, engine):
 )
 def test_thematic_page_tiles_equal_kpis(app_module, engine, module, kind):
     params = {**Y2024, "region": "150203"}
-    tree = page_layout(app_module, module)(**params)
+    tree = page_layout(module)(**params)
     values = tile_values(tree)
     assert values, module
     expected = expected_tiles(engine, "150203", params, kind=kind)
@@ -226,7 +158,7 @@ def test_thematic_page_tiles_equal_kpis(app_module, engine, module, kind):
 
 
 def test_tiles_link_to_the_cases_behind_them(app_module, codes):
-    tree = page_layout(app_module, "region")(code=codes["district"], **Y2024)
+    tree = page_layout("region")(code=codes["district"], **Y2024)
     markup = by_id(tree)["kpi-tiles"].markup
     hrefs = dict(re.findall(r'<a id="kpi-([a-z_]+)"[^>]* href="([^"]+)" data-gd-nav', markup))
     links = {key: html_text(hrefs[key]) for key in ("accepted", "closure_rate", "overdue_open")}
@@ -245,7 +177,7 @@ def test_tiles_link_to_the_cases_behind_them(app_module, codes):
 # ------------------------------------------------------------------ pages render
 @pytest.mark.parametrize("level", ["city", "district", "township", "village", "grid"])
 def test_region_page_renders_at_every_level(app_module, codes, level):
-    tree = page_layout(app_module, "region")(code=codes[level], **Y2024)
+    tree = page_layout("region")(code=codes[level], **Y2024)
     ids = by_id(tree)
     assert "region-page" in ids
     assert not [c for c in walk(tree) if "gd-db-error" in str(getattr(c, "className", ""))]
@@ -273,7 +205,7 @@ def test_region_page_renders_at_every_level(app_module, codes, level):
 def test_the_city_map_fetches_its_polygons_from_the_app(app_module, codes):
     """The map's figure names the polygons by URL (components/geo.py); the app serves
     them there, the same as load_geojson, cacheable for a year; other codes are 404."""
-    tree = page_layout(app_module, "region")(code=codes["city"], **Y2024)
+    tree = page_layout("region")(code=codes["city"], **Y2024)
     (trace,) = by_id(tree)["region-children"].figure["data"]
     url = trace["geojson"]
     assert isinstance(url, str) and url.startswith("/_govdash/geo/150200.json?v=")
@@ -288,7 +220,7 @@ def test_the_city_map_fetches_its_polygons_from_the_app(app_module, codes):
 
 
 def test_breadcrumb_climbs_back_up(app_module, codes):
-    tree = page_layout(app_module, "region")(code=codes["village"], **Y2024)
+    tree = page_layout("region")(code=codes["village"], **Y2024)
     crumbs = [
         c for c in walk(tree) if isinstance(c, dcc.Link) and "gd-crumb" in (c.className or "")
     ]
@@ -305,7 +237,7 @@ def test_breadcrumb_climbs_back_up(app_module, codes):
 )
 @pytest.mark.parametrize("level", ["city", "township", "village", "grid"])
 def test_thematic_pages_render(app_module, codes, module, level):
-    tree = page_layout(app_module, module)(region=codes[level], **Y2024)
+    tree = page_layout(module)(region=codes[level], **Y2024)
     text_ = all_text(tree)
     assert "页面数据加载失败" not in text_ and "数据库连接中断" not in text_
     graphs = [c for c in walk(tree) if isinstance(c, dcc.Graph)]
@@ -313,16 +245,16 @@ def test_thematic_pages_render(app_module, codes, module, level):
 
 
 def test_grids_page_lists_silent_grids_of_a_village(app_module, engine, codes):
-    tree = page_layout(app_module, "grids")(region=codes["village"], **Y2024)
+    tree = page_layout("grids")(region=codes["village"], **Y2024)
     with engine.connect() as conn:
         grids = conn.scalars(select(Grid.code).where(Grid.village_code == codes["village"])).all()
     ids = by_id(tree)
-    bar = go.Figure(ids["grids-units"].figure).data[0]
+    bar = go.Figure(ids["grids-per-grid"].figure).data[0]  # a bar per grid: drill-through
     assert sorted(bar.customdata) == sorted(grids)  # zero rows included
 
 
 def test_english_page_has_english_labels_and_chinese_places(app_module, codes):
-    tree = page_layout(app_module, "region")(code=codes["district"], lang="en", **Y2024)
+    tree = page_layout("region")(code=codes["district"], lang="en", **Y2024)
     text_ = all_text(tree)
     assert "Accepted" in text_ and "Closure rate" in text_
     assert "昆都仑区" in text_
@@ -331,9 +263,7 @@ def test_english_page_has_english_labels_and_chinese_places(app_module, codes):
 
 
 def test_a_period_without_data_says_so(app_module):
-    tree = page_layout(app_module, "region")(
-        code="150203", **{"from": "2010-01-01", "to": "2010-12-31"}
-    )
+    tree = page_layout("region")(code="150203", **{"from": "2010-01-01", "to": "2010-12-31"})
     assert "所选周期内没有数据" in all_text(tree)
     # The page keeps its charts (so a filter change can fill them in place); each says
     # it has nothing to draw instead of showing empty axes.
@@ -341,24 +271,26 @@ def test_a_period_without_data_says_so(app_module):
     assert graphs
     for graph in graphs:
         fig = go.Figure(graph.figure)
-        assert not fig.data and fig.layout.annotations[0].text == "所选周期内没有数据。"
+        # The load per center is a snapshot at as_of: nothing open, it says that.
+        says = "统计时点没有在办案件。" if graph.id == "region-centers" else "所选周期内没有数据。"
+        assert not fig.data and fig.layout.annotations[0].text == says
 
 
 def test_unknown_region_is_a_clear_message(app_module):
-    tree = page_layout(app_module, "region")(code="150299", **Y2024)
+    tree = page_layout("region")(code="150299", **Y2024)
     assert "找不到该区域" in all_text(tree)
 
 
 def test_not_found_page(app_module):
-    tree = page_layout(app_module, "not_found_404")()
+    tree = page_layout("not_found_404")()
     assert "页面不存在" in all_text(tree)
-    assert "Page not found" in all_text(page_layout(app_module, "not_found_404")(lang="en"))
+    assert "Page not found" in all_text(page_layout("not_found_404")(lang="en"))
 
 
 def test_unreachable_database_gives_a_banner_and_recovers(app_module, tmp_path, demo_url):
     os.environ["GOVDASH_DATABASE_URL"] = f"sqlite:///{tmp_path / 'gone.sqlite'}"
     get_settings.cache_clear()
-    tree = page_layout(app_module, "region")(code="150203", **Y2024)
+    tree = page_layout("region")(code="150203", **Y2024)
     assert "数据库连接中断" in all_text(tree)
     assert not (tmp_path / "gone.sqlite").exists()  # never creates an empty database
     banner, status = app_module.check_database(1, "")
@@ -367,7 +299,7 @@ def test_unreachable_database_gives_a_banner_and_recovers(app_module, tmp_path, 
     get_settings.cache_clear()
     banner, status = app_module.check_database(2, "")
     assert status == {"ok": True} and banner is None
-    tree = page_layout(app_module, "region")(code="150203", **Y2024)
+    tree = page_layout("region")(code="150203", **Y2024)
     assert "数据库连接中断" not in all_text(tree)
 
 
@@ -732,8 +664,8 @@ def test_a_filter_change_on_the_page_shown_leaves_it_to_the_update_callbacks(app
     """The router returns no_update when the region page on screen (the shell's view
     store) is the one asked for with other filters; another region, page or language
     is rendered as usual."""
-    region = page_layout(app_module, "region")
-    home = page_layout(app_module, "home")
+    region = page_layout("region")
+    home = page_layout("home")
     view = {"path": "/region/150203", "region": "150203", "lang": "zh"}
     assert region(code="150203", _view=view, _pathname="/region/150203", **Y2024) is (
         dash.no_update
@@ -761,7 +693,7 @@ def test_update_callbacks_give_what_a_full_render_shows(app_module, codes, level
     state = {"path": path, "code": code, "lang": "zh"}
     new = {"from": "2024-04-01", "to": "2024-06-30", "kind": "dispute"}
     search = "?" + "&".join(f"{k}={v}" for k, v in new.items())
-    full = page_layout(app_module, "region")(code=code, **new)
+    full = page_layout("region")(code=code, **new)
     ids = by_id(full)
     update, shape = (
         (view.update_grid, "grid") if level == "grid" else (view.update_region, "children")
@@ -789,8 +721,9 @@ def test_update_callbacks_give_what_a_full_render_shows(app_module, codes, level
     assert filter_shown == {"period": None, "from": "2024-04-01", "to": "2024-06-30"}
     assert drawn == ids["region-drawn"].data  # what the charts show now
     if level == "grid":
-        (href,) = extra
+        href, cases = extra
         assert href == ids["grid-cases-link"].href and "kind=dispute" in href
+        assert cases == ids["grid-cases-html"].markup  # the grid's cases, for the filters
     else:
         children, bar, table = extra
         assert [children, bar] == _outputs(full, ["region-children", "region-rank-bar"])
@@ -808,7 +741,7 @@ def test_a_filter_change_redraws_only_the_charts_it_changes(app_module, codes, l
     code = codes[level]
     path = f"/region/{code}"
     state = {"path": path, "code": code, "lang": "zh"}
-    region = page_layout(app_module, "region")
+    region = page_layout("region")
     before = by_id(region(code=code, **{"from": "2024-01-01", "to": "2024-12-31"}))
     after = by_id(region(code=code, **{"from": "2024-12-01", "to": "2024-12-31"}))
     update = view.update_grid if level == "grid" else view.update_region

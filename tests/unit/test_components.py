@@ -12,6 +12,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 from dash import dcc, html
+from page_helpers import walk
 
 from components import figures
 from components.breadcrumb import create_breadcrumb
@@ -68,19 +69,6 @@ class _ValidatedFigures:
 
 
 F = _ValidatedFigures()
-
-
-def walk(component):
-    """Every component in a Dash tree (depth first)."""
-    yield component
-    children = getattr(component, "children", None)
-    if children is None:
-        return
-    if not isinstance(children, list | tuple):
-        children = [children]
-    for child in children:
-        if hasattr(child, "to_plotly_json"):
-            yield from walk(child)
 
 
 def find(tree, component_id):
@@ -436,13 +424,22 @@ def test_figures_say_no_data_instead_of_empty_axes():
         F.create_level_donut({"red": 0}),
         F.create_source_bar({}),
         F.create_containment_figure({}),
-        F.create_center_load_bar([]),
         F.create_unit_rate_bar([], metric="satisfaction_rate"),
     ):
         assert is_empty_figure(fig)
         assert fig.layout.annotations[0].text == "所选周期内没有数据。"
     english = F.create_source_bar({}, lang="en")
     assert english.layout.annotations[0].text == "No data in the selected period."
+    # The load per center is a snapshot: with nothing open it says so, whatever the
+    # period holds.
+    for lang, text in (
+        ("zh", "统计时点没有在办案件。"),
+        ("en", "No case is open at the as-of time."),
+    ):
+        load = F.create_center_load_bar([{"key": 1, "name": "c", "open": 0}], lang=lang)
+        assert is_empty_figure(load) and load.layout.annotations[0].text == text
+    per_staff = F.create_unit_rate_bar([], metric="open_per_staff", empty_message="x")
+    assert per_staff.layout.annotations[0].text == "x"
 
 
 def test_ranking_bar_best_on_top_with_codes_for_drill_down():

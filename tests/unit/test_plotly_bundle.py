@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import contextvars
+import copy
 import re
 from pathlib import Path
 
@@ -105,17 +106,27 @@ def _index_page() -> str:
 def test_index_page_links_the_geo_assets_before_the_bundle():
     previous = _get_app.APP  # Dash() makes itself the current app: leave it as it was
     # Serving its first request moves every `dash.callback` registered so far (the
-    # pages', if this worker imported them) into the throwaway app: put them back.
-    global_map = dict(dash._callback.GLOBAL_CALLBACK_MAP)
-    global_list = list(dash._callback.GLOBAL_CALLBACK_LIST)
+    # pages', if this worker imported them), and the inline scripts of the clientside
+    # ones, into the throwaway app: put them all back (without the scripts, app.py
+    # set up later in this worker would call clientside functions no page defines).
+    registered = (
+        dash._callback.GLOBAL_CALLBACK_MAP,
+        dash._callback.GLOBAL_CALLBACK_LIST,
+        dash._callback.GLOBAL_INLINE_SCRIPTS,
+        dash._callback.GLOBAL_API_PATHS,
+    )
+    saved = [copy.copy(each) for each in registered]
     try:
         # (and the app context it sets while serving stays in this copied context)
         page = contextvars.copy_context().run(_index_page)
     finally:
         _get_app.APP = previous
-        dash._callback.GLOBAL_CALLBACK_MAP.clear()
-        dash._callback.GLOBAL_CALLBACK_MAP.update(global_map)
-        dash._callback.GLOBAL_CALLBACK_LIST[:] = global_list
+        for each, before in zip(registered, saved, strict=True):
+            each.clear()
+            if isinstance(each, dict):
+                each.update(before)
+            else:
+                each.extend(before)
     scripts = re.findall(r'<script[^>]*src="([^"]+)"', page)
 
     def position(part: str) -> int:
