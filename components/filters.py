@@ -18,7 +18,15 @@ import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, clientside_callback, dcc, html
 
 from .i18n import t
-from .url_state import KINDS, PRESETS, SOURCES, WARNING_LEVELS, Filters, preset_period
+from .url_state import (
+    KINDS,
+    PRESETS,
+    SOURCES,
+    WARNING_LEVELS,
+    Filters,
+    date_bounds,
+    preset_period,
+)
 
 URL_ID = "url"  # the shell's dcc.Location (refresh="callback-nav")
 # A page that redraws itself in place for a filter change carries a dcc.Store with the
@@ -83,6 +91,7 @@ def create_filter_bar(
             className=f"gd-filter-field {width}",
         )
 
+    first_day, last_day = date_bounds()
     fields = [
         field(
             "filter.period",
@@ -102,6 +111,9 @@ def create_filter_bar(
                 id=DATES_ID,
                 start_date=filters.date_from.isoformat(),
                 end_date=filters.date_to.isoformat(),
+                # The picker offers only the days a URL may name (url_state.date_bounds).
+                min_date_allowed=first_day.isoformat(),
+                max_date_allowed=last_day.isoformat(),
                 display_format="YYYY-MM-DD",
                 month_format="YYYY-MM" if lang == "en" else "YYYY年M月",
                 first_day_of_week=1,

@@ -301,6 +301,10 @@ def test_filter_bar_reflects_the_url():
     assert find(bar, PERIOD_ID).value == "custom"
     dates = find(bar, DATES_ID)
     assert (dates.start_date, dates.end_date) == ("2024-01-01", "2024-12-31")
+    # The picker offers exactly the days a URL may name: 2000-01-01 to the end of the
+    # fifth year from today.
+    last_day = date(date.today().year + 5, 12, 31)
+    assert (dates.min_date_allowed, dates.max_date_allowed) == ("2000-01-01", last_day.isoformat())
     assert find(bar, KIND_ID).value == "petition"
     assert find(bar, "filter-level").value == "red"
     assert find(bar, "filter-source").value == "all"
