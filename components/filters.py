@@ -180,7 +180,7 @@ def create_filter_bar(
     if filters.problems:
         children.append(
             dbc.Alert(
-                t("filter.ignored", lang) + ", ".join(filters.problems),
+                t("filter.ignored", lang) + t("filter.ignored_sep", lang).join(filters.problems),
                 color="warning",
                 className="gd-filter-problems py-1 px-2 mb-0 mt-2",
             )

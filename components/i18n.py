@@ -40,6 +40,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "filter.start": ("开始日期", "Start date"),
     "filter.end": ("结束日期", "End date"),
     "filter.ignored": ("已忽略无效的链接参数：", "Ignored invalid link parameters: "),
+    "filter.ignored_sep": ("；", "; "),  # between the ignored parameters
     "period.this_month": ("本月", "This month"),
     "period.last_month": ("上月", "Last month"),
     "period.this_quarter": ("本季度", "This quarter"),

@@ -146,8 +146,13 @@ def test_pages_render_nasty_urls_and_say_what_they_ignored(app_module, module, l
 def test_the_audits_malformed_date_message(app_module):
     tree = render("region", {"from": "2024-13-01", "to": "2024-12-31"}, None)
     assert problem_notice(tree) == (
-        "已忽略无效的链接参数：from=2024-13-01（不是有效日期，应为YYYY-MM-DD）, "
+        "已忽略无效的链接参数：from=2024-13-01（不是有效日期，应为YYYY-MM-DD）；"
         "to=2024-12-31（须与有效的 from 同时给出；改用本年）"
+    )
+    english = render("region", {"from": "2024-13-01", "to": "2024-12-31"}, "en")
+    assert problem_notice(english) == (
+        "Ignored invalid link parameters: from=2024-13-01 (not a valid date, expected "
+        "YYYY-MM-DD); to=2024-12-31 (needs a valid from as well; showing This year instead)"
     )
 
 
