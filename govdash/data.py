@@ -53,7 +53,19 @@ logger = logging.getLogger(__name__)
 VERSION_TTL = 5.0  # seconds a process trusts the data version it read
 RESULT_TIMEOUT = 600  # seconds a cached result lives (current periods age with `now`)
 
-cache = Cache()
+
+class _FixedVersionCache(Cache):
+    """flask-caching with one fixed version per memoized function. Its own versions
+    are random, made on a function's first call and kept only RESULT_TIMEOUT after the
+    last result stored: two first calls at once (a page's trend and previous trend, a
+    prefetch and its page) made two, and the result stored under the one overwritten
+    was never found again. Our keys carry the data version, which is what invalidates."""
+
+    def _memoize_make_version_hash(self) -> str:
+        return "v1"
+
+
+cache = _FixedVersionCache()
 _cache_ready = False
 _cache_lock = threading.Lock()
 _version_lock = threading.Lock()
@@ -122,26 +134,8 @@ def init_cache(server: Flask | None = None, cache_url: str | None = None) -> Cac
         url = cache_url if cache_url is not None else get_settings().cache_url
         cache.init_app(app, config=cache_config(url))
         cache.app = app  # usable outside a request (tests, CLI, background threads)
-        _settle_versions()
         _cache_ready = True
     return cache
-
-
-def _settle_versions() -> None:
-    """Have flask-caching make each memoized function's version now, in one thread.
-    It makes it on the function's first call: two threads calling it first at once
-    (a page's trend and previous trend, say) make two versions, and the result stored
-    under the version overwritten is never found again (computed twice)."""
-    with contextlib.suppress(Exception):  # a cache down now: it makes them later
-        for function in (
-            _kpis,
-            _breakdown,
-            _period_kpis,
-            _grid_activity,
-            _latest_cases,
-            _repeat_petitioners,
-        ):
-            function.make_cache_key(function.uncached)
 
 
 def _ensure_cache() -> None:

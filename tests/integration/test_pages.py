@@ -393,6 +393,33 @@ def test_cache_is_keyed_by_the_data_version(app_module, engine, monkeypatch):
     assert third["meta"]["data_version"] == first["meta"]["data_version"] + 1
 
 
+def test_a_result_is_found_again_after_flask_cachings_version_key_is_gone(
+    app_module, monkeypatch
+):
+    """flask-caching keeps a memoized function's version key only RESULT_TIMEOUT after
+    its last stored result (or a cache may evict it); the next first calls then made a
+    new random version, so results stored before, or by a racing first call, were
+    computed again. The version is fixed: the data version is what invalidates."""
+    from flask_caching import function_namespace
+
+    from govdash import data
+
+    calls = []
+    real = data._metrics.kpis
+
+    def counting(*args, **kwargs):
+        calls.append(args[1:4])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(data._metrics, "kpis", counting)
+    args = ("150207", date(2024, 4, 1), date(2024, 4, 30))
+    first = data.kpis(*args)
+    version_key = data.cache._memvname(function_namespace(data._kpis.uncached)[0])
+    assert data.cache.get(version_key) is not None
+    data.cache.delete(version_key)  # as if it had expired
+    assert data.kpis(*args) == first and len(calls) == 1
+
+
 @pytest.mark.redis
 def test_two_processes_share_cached_results_through_redis(app_module, demo_url, redis_url):
     """Process A computes with RedisCache; process B, whose metrics would fail, gets
