@@ -41,6 +41,7 @@ NO_KEY = "__none__"  # node id of a row without a code (a village's cases not in
 Rows = Sequence[Mapping[str, Any]]
 Figure = dict[str, Any]
 FONT_SIZE = 12  # the screen template's font size (templates.py)
+RATE_COLOR = "#e15759"  # a trend's rate line
 
 
 # ----------------------------------------------------------------- titles and empties
@@ -136,11 +137,15 @@ def create_trend_figure(
     rate_key: str | None = "closure_rate",
     template: str = "screen",
     month_ranges: Sequence[Sequence[str]] | None = None,
+    unfinished: tuple[str, str] | None = None,
 ) -> Figure:
     """Monthly bars of `count_key`, a line of `rate_key` on a right axis and, when
     `previous` is given (the same months a year earlier), a dotted 同比 line.
     `month_ranges` (one per row) is what a click on each month's bar opens: the bar's
-    customdata (pages/_drill.py)."""
+    customdata (pages/_drill.py). `unfinished` = (month key, day seen up to) names a
+    last month not yet over: its rate is of a young cohort (cases accepted days ago
+    are rarely closed yet), so its line is dotted, its marker hollow and its hover
+    says so; a solid line there read as a collapse."""
     if not rows or _all_zero(r.get(count_key) for r in rows):
         return create_empty_figure(title, lang=lang, template=template)
     months = [str(r["key"]) for r in rows]
@@ -179,25 +184,54 @@ def create_trend_figure(
     if rate_key:
         rates = [r.get(rate_key) for r in rows]
         rate_label = t(f"metric.{rate_key}", lang)
+        percents = [None if v is None else v * 100 for v in rates]
+        texts = _pct_text(rates)
+        young = unfinished is not None and len(months) > 1 and months[-1] == unfinished[0]
+        if young:
+            note = t("fig.unfinished", lang).format(day=unfinished[1])
+            texts[-1] += note
         traces.append(
             {
                 "type": "scatter",
                 "x": months,
-                "y": [None if v is None else v * 100 for v in rates],
+                "y": percents[:-1] + [None] if young else percents,
                 "name": rate_label,
                 "yaxis": "y2",
                 "mode": "lines+markers",
-                "line": {"color": "#e15759", "width": 2},
-                "text": _pct_text(rates),
+                "line": {"color": RATE_COLOR, "width": 2},
+                "text": texts,
                 "hovertemplate": f"%{{x}}<br>{rate_label}: %{{text}}<extra></extra>",
             }
         )
+        if young and percents[-1] is not None:
+            # The month not yet over: dotted from the month before, hollow marker.
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": months[-2:],
+                    "y": percents[-2:],
+                    "text": texts[-2:],
+                    "name": rate_label + note,
+                    "yaxis": "y2",
+                    "mode": "lines+markers",
+                    "line": {"color": RATE_COLOR, "width": 2, "dash": "dot"},
+                    "marker": {"symbol": ["circle", "circle-open"], "size": [0, 9]},
+                    "showlegend": False,
+                    "hovertemplate": [
+                        "<extra></extra>",
+                        f"%{{x}}<br>{rate_label}: %{{text}}<extra></extra>",
+                    ],
+                }
+            )
         low = min((v for v in rates if v is not None), default=0.0)
         layout["yaxis2"] = {
             "overlaying": "y",
             "side": "right",
             "ticksuffix": "%",
             "range": [max(0.0, math.floor(low * 100 / 10) * 10 - 5), 100.5],
+            # plotly.js 3 syncs an overlaying axis' ticks to the left axis' grid by
+            # default, which put them at 23.6%, 47.3% …; whole tens read better.
+            "tickmode": "auto",
             "showgrid": False,
         }
     # Month labels lie flat up to about 12 of them; beyond, slanted.

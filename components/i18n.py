@@ -118,6 +118,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "status_short.green": ("达标", "Met"),
     # ------------------------------------------------------------ figures
     "fig.trend": ("月度趋势", "Monthly trend"),
+    "fig.unfinished": ("（未满月，截至{day}）", " (part month, to {day})"),
     "fig.trend.accepted": ("受理量", "Accepted"),
     "fig.trend.accepted_prev": ("上年同期受理量", "Accepted, a year earlier"),
     "fig.trend.closure_rate": ("办结率", "Closure rate"),

@@ -16,7 +16,7 @@ list opens inside the app, as the warning-level donut's did first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -192,6 +192,20 @@ def month_ranges(
     return out
 
 
+def unfinished_month(
+    rows: Sequence[Mapping[str, Any]], last_day: date, today: date | None = None
+) -> tuple[str, str] | None:
+    """(key, day) of a trend's last month when the trend sees only part of it (up to
+    `last_day` or today, the earlier), else None: create_trend_figure's `unfinished`."""
+    if not rows:
+        return None
+    seen_to = min(last_day, today or date.today())
+    year, month = (int(part) for part in str(rows[-1]["key"]).split("-"))
+    if seen_to >= _month_last(date(year, month, 1)):
+        return None
+    return str(rows[-1]["key"]), seen_to.isoformat()
+
+
 def trend_as_of(last_day: date, now: datetime | None = None) -> str:
     """The moment a trend ending `last_day` is observed at (metrics.observed_at): the
     day's end once it is over, else now (to the minute, as the data facade asks)."""
@@ -206,6 +220,7 @@ __all__ = [
     "case_drill_href",
     "declare_case_drill",
     "month_ranges",
+    "unfinished_month",
     "page_region",
     "register_case_drill",
     "segment_params",

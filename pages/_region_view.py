@@ -112,6 +112,7 @@ from pages._drill import (
     declare_case_drill,
     month_ranges,
     register_case_drill,
+    unfinished_month,
 )
 
 PAGE_ID = "region-page"
@@ -346,6 +347,7 @@ def _make_view(
             lang=lang,
             title=chart_title(t("fig.trend", lang), scope.name, period_label(t_from, t_to, lang)),
             month_ranges=month_ranges(fetched["trend"], t_to),
+            unfinished=unfinished_month(fetched["trend"], t_to),
         ),
         LEVELS_ID: create_level_donut(
             figures.get("by_level") or {},

@@ -23,7 +23,7 @@ from components.kpi import create_kpi_row
 from components.states import create_no_data
 from govdash import data
 from pages._common import safe_page, tile_hrefs, unit_rows
-from pages._drill import month_ranges, register_case_drill
+from pages._drill import month_ranges, register_case_drill, unfinished_month
 from pages._region_view import shift_year, statuses, trend_window
 from pages._theme import card, chart_row, header, register_unit_drill, theme, unit_height
 
@@ -81,6 +81,7 @@ def layout(**params: Any):
         title=chart_title(t("fig.trend", lang), th.scope.name, f"{t_from} – {t_to}"),
         rate_key="mediation_success_rate",
         month_ranges=month_ranges(trend, t_to),
+        unfinished=unfinished_month(trend, t_to),
     )
     types_fig = create_source_bar(
         figures.get("by_source") or {},

@@ -25,7 +25,7 @@ from components.states import create_no_data
 from components.tables import create_petitioner_table
 from govdash import data
 from pages._common import cases_href, safe_page, tile_hrefs, unit_rows
-from pages._drill import month_ranges, register_case_drill
+from pages._drill import month_ranges, register_case_drill, unfinished_month
 from pages._region_view import shift_year, statuses, trend_window
 from pages._theme import card, chart_row, header, register_unit_drill, theme, unit_height
 
@@ -87,6 +87,7 @@ def layout(**params: Any):
         count_key="accepted",
         rate_key="closure_rate",
         month_ranges=month_ranges(trend, t_to),
+        unfinished=unfinished_month(trend, t_to),
     )
     sources_fig = create_source_bar(
         figures.get("by_source") or {},

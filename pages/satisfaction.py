@@ -16,7 +16,7 @@ from components.kpi import create_kpi_row
 from components.states import create_no_data
 from govdash import data
 from pages._common import cases_href, safe_page, tile_hrefs, unit_rows
-from pages._drill import month_ranges, register_case_drill, trend_as_of
+from pages._drill import month_ranges, register_case_drill, trend_as_of, unfinished_month
 from pages._region_view import shift_year, statuses, trend_window
 from pages._theme import card, chart_row, header, register_unit_drill, theme, unit_height
 
@@ -69,6 +69,7 @@ def layout(**params: Any):
         rate_key="satisfaction_rate",
         # 参评量 depends on the moment it is seen at: a month's list keeps the trend's.
         month_ranges=month_ranges(trend, t_to, trend_as_of(t_to)),
+        unfinished=unfinished_month(trend, t_to),
     )
     centers = data.breakdown(th.code, f.date_from, f.date_to, "center", **kwargs)
     center_fig = create_unit_rate_bar(

@@ -419,6 +419,46 @@ def test_trend_figure_bars_rate_line_and_last_year():
     assert fig.layout.template.layout.font.family == FONT_FAMILY
 
 
+def test_a_month_not_yet_over_is_drawn_dotted_and_says_so():
+    """The rate of a month seen only in part is of a young cohort: the solid line
+    stops at the month before, a dotted hollow-ended piece reaches it, and its hover
+    names the day it is seen to."""
+    rows = [
+        {"key": "2024-01", "accepted": 10, "closure_rate": 0.9},
+        {"key": "2024-02", "accepted": 12, "closure_rate": 0.95},
+        {"key": "2024-03", "accepted": 2, "closure_rate": 0.05},
+    ]
+    fig = F.create_trend_figure(rows, lang="zh", unfinished=("2024-03", "2024-03-02"))
+    bar, rate, young = fig["data"]
+    assert list(rate["y"]) == [90.0, 95.0, None]
+    assert list(young["x"]) == ["2024-02", "2024-03"] and list(young["y"]) == [95.0, 5.0]
+    assert young["line"]["dash"] == "dot" and young["marker"]["symbol"][-1] == "circle-open"
+    assert young["text"][-1] == "5.00%（未满月，截至2024-03-02）"
+    assert young["showlegend"] is False and young["customdata"] is None
+    english = F.create_trend_figure(rows, lang="en", unfinished=("2024-03", "2024-03-02"))
+    assert english["data"][2]["text"][-1] == "5.00% (part month, to 2024-03-02)"
+    # the right axis ticks at whole tens, not synced to the counts' grid
+    assert fig["layout"]["yaxis2"]["tickmode"] == "auto"
+    # a finished last month, or another month named, changes nothing
+    whole = F.create_trend_figure(rows, lang="zh")
+    assert len(whole["data"]) == 2 and list(whole["data"][1]["y"]) == [90.0, 95.0, 5.0]
+    other = F.create_trend_figure(rows, lang="zh", unfinished=("2024-02", "2024-02-10"))
+    assert other["data"] == whole["data"]
+
+
+def test_which_trend_month_is_unfinished():
+    from pages._drill import unfinished_month
+
+    rows = [{"key": "2024-02"}, {"key": "2024-03"}]
+    # the period ends inside the month, or today does
+    assert unfinished_month(rows, date(2024, 3, 17), date(2026, 1, 1)) == ("2024-03", "2024-03-17")
+    assert unfinished_month(rows, date(2024, 3, 31), date(2024, 3, 5)) == ("2024-03", "2024-03-05")
+    # seen to its last day: finished
+    assert unfinished_month(rows, date(2024, 3, 31), date(2024, 3, 31)) is None
+    assert unfinished_month(rows, date(2024, 12, 31), date(2025, 1, 1)) is None
+    assert unfinished_month([], date(2024, 3, 1)) is None
+
+
 def test_figures_say_no_data_instead_of_empty_axes():
     empty = [{"key": "2024-01", "accepted": 0, "closure_rate": None}]
     for fig in (
