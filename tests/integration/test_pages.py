@@ -393,9 +393,7 @@ def test_cache_is_keyed_by_the_data_version(app_module, engine, monkeypatch):
     assert third["meta"]["data_version"] == first["meta"]["data_version"] + 1
 
 
-def test_a_result_is_found_again_after_flask_cachings_version_key_is_gone(
-    app_module, monkeypatch
-):
+def test_a_result_is_found_again_after_flask_cachings_version_key_is_gone(app_module, monkeypatch):
     """flask-caching keeps a memoized function's version key only RESULT_TIMEOUT after
     its last stored result (or a cache may evict it); the next first calls then made a
     new random version, so results stored before, or by a racing first call, were
