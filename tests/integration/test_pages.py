@@ -370,10 +370,12 @@ def test_thematic_unit_click_stays_on_the_page(app_module):
     )
 
 
-def test_cache_is_keyed_by_the_data_version(app_module, engine, monkeypatch):
+@pytest.fixture
+def kpis_calls(app_module, monkeypatch) -> list[tuple]:
+    """The (region, start, end) of every call that reached metrics.kpis (a cache miss)."""
     from govdash import data
 
-    calls = []
+    calls: list[tuple] = []
     real = data._metrics.kpis
 
     def counting(*args, **kwargs):
@@ -381,6 +383,13 @@ def test_cache_is_keyed_by_the_data_version(app_module, engine, monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(data._metrics, "kpis", counting)
+    return calls
+
+
+def test_cache_is_keyed_by_the_data_version(engine, kpis_calls):
+    from govdash import data
+
+    calls = kpis_calls
     args = ("150204", date(2024, 2, 1), date(2024, 2, 29))
     first = data.kpis(*args)
     again = data.kpis(*args)
@@ -393,7 +402,7 @@ def test_cache_is_keyed_by_the_data_version(app_module, engine, monkeypatch):
     assert third["meta"]["data_version"] == first["meta"]["data_version"] + 1
 
 
-def test_a_result_is_found_again_after_flask_cachings_version_key_is_gone(app_module, monkeypatch):
+def test_a_result_is_found_again_after_flask_cachings_version_key_is_gone(kpis_calls):
     """flask-caching keeps a memoized function's version key only RESULT_TIMEOUT after
     its last stored result (or a cache may evict it); the next first calls then made a
     new random version, so results stored before, or by a racing first call, were
@@ -402,14 +411,7 @@ def test_a_result_is_found_again_after_flask_cachings_version_key_is_gone(app_mo
 
     from govdash import data
 
-    calls = []
-    real = data._metrics.kpis
-
-    def counting(*args, **kwargs):
-        calls.append(args[1:4])
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(data._metrics, "kpis", counting)
+    calls = kpis_calls
     args = ("150207", date(2024, 4, 1), date(2024, 4, 30))
     first = data.kpis(*args)
     version_key = data.cache._memvname(function_namespace(data._kpis.uncached)[0])
