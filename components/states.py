@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
+from .filters import relative_path
 from .i18n import t
 
 DB_BANNER_ID = "db-banner"
@@ -49,7 +50,17 @@ def create_no_data(lang: str = "zh") -> html.Div:
 
 
 def create_unknown_region(code: str, lang: str = "zh") -> html.Div:
+    """A link names a region this database does not hold (a mistyped or retired
+    code): say which, and offer the way back to the cockpit."""
+    home = relative_path("/") + ("?lang=en" if lang == "en" else "")
     return html.Div(
-        dbc.Alert(t("state.unknown_region", lang) + str(code), color="warning", className="mb-0"),
-        className="gd-state",
+        dbc.Alert(
+            [
+                html.Span(t("state.unknown_region", lang) + str(code), className="me-3"),
+                dcc.Link(t("state.back_home", lang), href=home, className="alert-link"),
+            ],
+            color="warning",
+            className="mb-0",
+        ),
+        className="gd-state gd-unknown-region",
     )

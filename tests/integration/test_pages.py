@@ -278,7 +278,13 @@ def test_a_period_without_data_says_so(app_module):
 
 def test_unknown_region_is_a_clear_message(app_module):
     tree = page_layout("region")(code="150299", **Y2024)
-    assert "找不到该区域" in all_text(tree)
+    assert "找不到该区域：150299" in all_text(tree)
+    links = [c for c in walk(tree) if isinstance(c, dcc.Link)]
+    assert [(link.children, link.href) for link in links] == [("返回指挥舱", "/")]
+    tree = page_layout("petitions")(region="150299", lang="en", **Y2024)
+    assert "Unknown region: 150299" in all_text(tree)
+    links = [c for c in walk(tree) if isinstance(c, dcc.Link)]
+    assert ("Back to the cockpit", "/?lang=en") in [(link.children, link.href) for link in links]
 
 
 def test_not_found_page(app_module):
