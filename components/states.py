@@ -49,15 +49,19 @@ def create_no_data(lang: str = "zh") -> html.Div:
     )
 
 
+def home_href(lang: str = "zh") -> str:
+    """The cockpit's address, in the page's language (the way out of a dead end)."""
+    return relative_path("/") + ("?lang=en" if lang == "en" else "")
+
+
 def create_unknown_region(code: str, lang: str = "zh") -> html.Div:
     """A link names a region this database does not hold (a mistyped or retired
     code): say which, and offer the way back to the cockpit."""
-    home = relative_path("/") + ("?lang=en" if lang == "en" else "")
     return html.Div(
         dbc.Alert(
             [
                 html.Span(t("state.unknown_region", lang) + str(code), className="me-3"),
-                dcc.Link(t("state.back_home", lang), href=home, className="alert-link"),
+                dcc.Link(t("state.back_home", lang), href=home_href(lang), className="alert-link"),
             ],
             color="warning",
             className="mb-0",

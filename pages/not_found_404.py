@@ -7,8 +7,8 @@ from typing import Any
 import dash
 from dash import dcc, html
 
-from components.filters import relative_path
 from components.i18n import t
+from components.states import home_href
 from pages._common import lang_of
 
 dash.register_page(__name__, path="/404", title="404 · govdash", name="404")
@@ -16,13 +16,12 @@ dash.register_page(__name__, path="/404", title="404 · govdash", name="404")
 
 def layout(**params: Any) -> html.Div:
     lang = lang_of(params)
-    home = relative_path("/") + ("?lang=en" if lang == "en" else "")
     return html.Div(
         [
             html.H1("404", className="gd-404-code"),
             html.H2(t("state.not_found", lang), className="gd-page-title"),
             html.P(t("state.not_found_text", lang)),
-            dcc.Link(t("state.back_home", lang), href=home, className="btn btn-primary"),
+            dcc.Link(t("state.back_home", lang), href=home_href(lang), className="btn btn-primary"),
         ],
         className="gd-page gd-404",
         id="not-found",
