@@ -290,7 +290,12 @@ def test_unknown_region_is_a_clear_message(app_module):
 def test_not_found_page(app_module):
     tree = page_layout("not_found_404")()
     assert "页面不存在" in all_text(tree)
-    assert "Page not found" in all_text(page_layout("not_found_404")(lang="en"))
+    english = page_layout("not_found_404")(lang="en")
+    assert "Page not found" in all_text(english)
+    links = [
+        (c.children, c.href) for t in (tree, english) for c in walk(t) if isinstance(c, dcc.Link)
+    ]
+    assert links == [("返回指挥舱", "/"), ("Back to the cockpit", "/?lang=en")]
 
 
 def test_unreachable_database_gives_a_banner_and_recovers(app_module, tmp_path, demo_url):
