@@ -600,7 +600,8 @@ def _repeat_petitions(q: Query, state: State | None, dialect: str):
     accepted_at): those the last refresh found, from rollup_repeat by time, and those
     accepted since, searched among the cases (none unless cases came in without a
     refresh); or all searched among the cases if the rollups were never built."""
-    if state is None or state.max_accepted_at is None:
+    # Rollups marked stale (max_event_at emptied by a migration) are not read either.
+    if state is None or state.max_accepted_at is None or state.max_event_at is None:
         return (
             select(Case.petitioner_key.label("key"), Case.accepted_at)
             .where(*_case_filters(q), is_repeat_petition())
@@ -629,7 +630,7 @@ def _repeat_petitions(q: Query, state: State | None, dialect: str):
         *_case_filters(q, time_first=dialect == "sqlite"),
         is_repeat_petition(),
         Case.accepted_at > horizon,
-        Case.accepted_at <= q.end,
+        Case.accepted_at.between(q.start, q.end),
     )
     return union_all(stored, since).subquery("repeats")
 

@@ -195,6 +195,8 @@ LATER_QUERIES = [
     ("150200", date(2026, 1, 1), date(2026, 12, 31), None, {}),
     ("150203", date(2025, 6, 1), date(2026, 6, 30), None, {"source": "app"}),
     ("150200", date(2024, 1, 1), date(2026, 3, 31), datetime(2026, 2, 15), {}),
+    # The period starts after the refresh: repeats accepted in between are not in it.
+    ("150200", date(2026, 2, 15), date(2026, 3, 31), None, {}),
 ]
 
 
