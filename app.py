@@ -104,7 +104,7 @@ def prefetch_region_data():
 def serve_geojson(code: str):
     """The polygons of a region's children (components/geo.py), which the map fetches
     by URL; `?v=` is the file's mtime, so the reply may be kept for a year."""
-    geojson = load_geojson(code) if code.isdigit() else None
+    geojson = load_geojson(code) if code.isascii() and code.isdigit() else None
     if geojson is None:
         abort(404)
     response = server.response_class(orjson.dumps(geojson), mimetype="application/json")

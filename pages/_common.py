@@ -177,7 +177,11 @@ def click_code(click_data: Mapping[str, Any] | None) -> str | None:
     if isinstance(custom, list | tuple):
         custom = custom[0] if custom else None
     for candidate in (custom, point.get("location"), point.get("id")):
-        if isinstance(candidate, str | int) and str(candidate).isdigit():
+        if (
+            isinstance(candidate, str | int)
+            and str(candidate).isascii()
+            and str(candidate).isdigit()
+        ):
             return str(candidate)
     return None
 

@@ -51,7 +51,9 @@ def _scalar(value: Any) -> Any:
 
 def _digits(value: Any, lengths: Iterable[int] | None = None) -> str | None:
     text = str(value) if isinstance(value, str | int) else ""
-    if not text.isdigit() or (lengths is not None and len(text) not in lengths):
+    if not (text.isascii() and text.isdigit()) or (
+        lengths is not None and len(text) not in lengths
+    ):
         return None
     return text
 

@@ -264,7 +264,9 @@ _prefetching = threading.BoundedSemaphore(PREFETCH_AT_ONCE)
 def _shows_region_view(path: str) -> bool:
     """Whether a page path (without the app's prefix) is / or /region/<code>."""
     parts = path.strip("/").split("/")
-    return path == "/" or (len(parts) == 2 and parts[0] == "region" and parts[1].isdigit())
+    return path == "/" or (
+        len(parts) == 2 and parts[0] == "region" and parts[1].isascii() and parts[1].isdigit()
+    )
 
 
 def prefetch_code(path: str, params: dict[str, Any]) -> str | None:

@@ -104,7 +104,8 @@ def parse_list_params(params: dict[str, Any]) -> tuple[Filters, dict[str, Any], 
     center_id = None
     raw_center = _first(params.get("center"))
     if raw_center is not None:
-        if raw_center.isdigit() and len(raw_center) < 10:
+        # isascii: "²".isdigit() is True, and int("²") raises
+        if raw_center.isascii() and raw_center.isdigit() and len(raw_center) < 10:
             center_id = int(raw_center)
         else:
             problems.append(f"center={raw_center}")

@@ -584,13 +584,15 @@ def test_list_page_layout_and_rows_callback(pages_on, sqlite_fixture_engine):
     assert grid.rowModelType == "infinite"
 
 
-def test_list_page_bad_parameters(pages_on, sqlite_fixture_engine):
+# "²" and "①" are digits to str.isdigit, and int() raises on them.
+@pytest.mark.parametrize("center", ["abc", "²", "①", "１２"])
+def test_list_page_bad_parameters(pages_on, sqlite_fixture_engine, center):
     cases_page, _ = pages_on(sqlite_fixture_engine.url.render_as_string(hide_password=False))
     layout = cases_page.layout(
-        region="150299", status="everything", center="abc", as_of="yesterday", **{"from": "x"}
+        region="150299", status="everything", center=center, as_of="yesterday", **{"from": "x"}
     )
     note = _find(layout, "cases-problems").children
-    for problem in ("status=everything", "center=abc", "as_of=yesterday", "150299"):
+    for problem in ("status=everything", f"center={center}", "as_of=yesterday", "150299"):
         assert problem in note
     query = _find(layout, "cases-query").data
     assert query["region"] == "150200" and query["status"] == "all"
