@@ -494,14 +494,14 @@ def create_share_bar(
         return create_empty_figure(title, lang=lang, template=template)
     items.sort(key=lambda kv: -kv[1])
     total = sum(v for _k, v in items)
+    other = ""
     if len(items) > top:
         rest = sum(v for _k, v in items[top - 1 :])
+        other = t("fig.other", lang).format(n=len(items) - top + 1)
         items = items[: top - 1] + [("__other__", rest)]
     items.reverse()
     labels = [
-        t("fig.other", lang)
-        if k == "__other__"
-        else (t(f"{label_prefix}.{k}", lang) if label_prefix else str(k))
+        other if k == "__other__" else (t(f"{label_prefix}.{k}", lang) if label_prefix else str(k))
         for k, _v in items
     ]
     values = [v for _k, v in items]

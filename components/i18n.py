@@ -145,7 +145,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "fig.cases": ("件", "cases"),
     "fig.month": ("月份", "Month"),
     "fig.share": ("占比", "Share"),
-    "fig.other": ("其他", "Other"),
+    # Not "其他": a category is stored as 其他 too, and the two bars would share a row.
+    "fig.other": ("其余{n}类", "{n} more"),
     "fig.export_svg": ("SVG", "SVG"),
     "table.sort_hint": ("点击排序", "Click to sort"),
     "fig.export_svg_title": ("下载SVG矢量图（打印尺寸）", "Download SVG (print size)"),

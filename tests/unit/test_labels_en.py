@@ -151,3 +151,14 @@ def test_one_center_level_label_everywhere():
     assert CENTER_LEVEL_LABELS["township"] == ("街道/乡镇级", "Township")
     every_label = {text for pair in CENTER_LEVEL_LABELS.values() for text in pair}
     assert not every_label & {"镇街级", "村社级", "区级"}
+
+
+@pytest.mark.parametrize(("lang", "other"), [("zh", "其余3类"), ("en", "3 more")])
+def test_the_share_bars_rest_is_not_the_category_called_other(lang, other):
+    """Past `top` bars the rest is one bar; the stored category 其他 keeps its own row
+    (the same label put both bars on one row of the category axis)."""
+    counts = {"劳动争议": 9, "其他": 8, "婚姻家庭": 7, "邻里纠纷": 3, "土地纠纷": 2, "物业": 1}
+    figure = create_share_bar(counts, label_prefix="category", lang=lang, top=4)
+    labels = list(figure["data"][0]["y"])
+    assert labels[0] == other and len(set(labels)) == len(labels) == 4
+    assert figure["data"][0]["x"][0] == 3 + 2 + 1
