@@ -265,7 +265,12 @@ def href_with(path: str, search: str | None, **updates: str | None) -> str:
 
 
 def params_from_search(search: str | None) -> dict[str, str]:
-    return dict(parse_qsl((search or "").lstrip("?")))
+    """A query string's parameters; a repeated one keeps its first value, as the pages
+    read it (a click then opens the region the page shows)."""
+    params: dict[str, str] = {}
+    for key, value in parse_qsl((search or "").lstrip("?")):
+        params.setdefault(key, value)
+    return params
 
 
 __all__ = [

@@ -37,6 +37,8 @@ from pages._common import log
 
 # What the parts of a chart are: how a clicked point names its cases.
 SEGMENTS = ("level", "source", "category", "month", "center", "center_load", "status", "grid")
+# Parameters of /cases alone (pages/cases.py parse_list_params); no other page reads them.
+LIST_ONLY_PARAMETERS = ("category", "center", "petitioner", "as_of")
 OTHER_KEY = "__other__"  # the share bar's "其他": several categories, no one list
 MAX_CATEGORY = 40  # longer is no category (pages/cases.py refuses it too)
 # graph id -> (what its parts are, the list parameters every click on it adds)
@@ -143,7 +145,15 @@ def case_drill_href(
     region = params.pop("region", None) or page_region(pathname, search)
     if not region:
         return None
-    updates = {"region": region, "status": "all", **(fixed or {}), **params}
+    # The list's own parameters typed into a page's URL are ignored by the page (its
+    # notice says so): they must not narrow the list either.
+    updates = {
+        **dict.fromkeys(LIST_ONLY_PARAMETERS),
+        "region": region,
+        "status": "all",
+        **(fixed or {}),
+        **params,
+    }
     return relative_path("/cases") + merge_query(search, updates)
 
 
