@@ -5,8 +5,10 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from data_access.settings import get_settings
+
 from .filters import relative_path
-from .i18n import t
+from .i18n import normalize_lang, t
 
 DB_BANNER_ID = "db-banner"
 
@@ -49,9 +51,14 @@ def create_no_data(lang: str = "zh") -> html.Div:
     )
 
 
+def lang_query(lang: str) -> str:
+    """'?lang=…' when `lang` is not the deployment's language (GOVDASH_LANG), else ''."""
+    return "" if lang == normalize_lang(get_settings().lang) else f"?lang={lang}"
+
+
 def home_href(lang: str = "zh") -> str:
     """The cockpit's address, in the page's language (the way out of a dead end)."""
-    return relative_path("/") + ("?lang=en" if lang == "en" else "")
+    return relative_path("/") + lang_query(lang)
 
 
 def create_unknown_region(code: str, lang: str = "zh") -> html.Div:

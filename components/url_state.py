@@ -70,6 +70,8 @@ class Filters:
     region: str | None = None
     lang: str = "zh"
     problems: tuple[str, ...] = field(default=(), compare=False)
+    # The deployment's language (GOVDASH_LANG): links name lang= only when they differ.
+    default_lang: str = field(default="zh", compare=False)
 
     def metric_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for data_access.metrics calls."""
@@ -91,7 +93,7 @@ class Filters:
         ):
             if value:
                 params[key] = value
-        if state.lang != "zh":
+        if state.lang != state.default_lang:
             params["lang"] = state.lang
         return params
 
@@ -236,7 +238,7 @@ def parse_filters(
         if date_from and date_to and date_from <= date_to:
             if raw_preset is not None:
                 problems.add("period_with_dates", "period", raw_preset)
-            return Filters(date_from, date_to, None, *rest, problems.messages())
+            return Filters(date_from, date_to, None, *rest, problems.messages(), default_lang)
         if date_from and date_to:
             problems.add("date_order", "from", raw_from, to=shown_value(raw_to))
         # a valid date without a valid other one does not make a period
@@ -249,4 +251,4 @@ def parse_filters(
     if raw_preset is not None and raw_preset not in PRESETS:
         problems.add("period", "period", raw_preset, default=t(f"period.{preset}", lang))
     date_from, date_to = preset_period(preset, today)
-    return Filters(date_from, date_to, preset, *rest, problems.messages())
+    return Filters(date_from, date_to, preset, *rest, problems.messages(), default_lang)

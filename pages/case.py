@@ -12,7 +12,7 @@ from dash import dcc, html
 from components.case_table import create_case_fields
 from components.filters import relative_path
 from components.i18n import t as ui_t
-from components.states import create_db_error, create_error
+from components.states import create_db_error, create_error, lang_query
 from components.timeline import create_timeline
 from data_access.caselist import case_detail
 from data_access.engine import DATA_ERRORS
@@ -103,7 +103,7 @@ def _back_links(params: dict[str, Any], detail: dict[str, Any] | None, lang: str
             )
         )
     if detail is not None:
-        query = "?lang=en" if lang == "en" else ""
+        query = lang_query(lang)
         links.append(
             dcc.Link(
                 t("region", lang), href=relative_path(f"/region/{detail['village_code']}") + query

@@ -175,6 +175,27 @@ def test_messages_follow_the_default_language_setting(app_module):
     assert notice.startswith(IGNORED["en"]) and "not a valid date" in notice
 
 
+def test_links_keep_chinese_where_english_is_the_default(app_module):
+    """GOVDASH_LANG=en: a page asked for in Chinese links in Chinese (lang=zh), and the
+    way back from an unknown region too; English pages need no lang=."""
+    os.environ["GOVDASH_LANG"] = "en"
+    get_settings.cache_clear()
+    hrefs = [
+        c.href
+        for c in walk(render("region", {"from": "2024-01-01", "to": "2024-12-31"}, "zh"))
+        if isinstance(c, dcc.Link)
+    ]
+    assert hrefs and all("lang=zh" in href for href in hrefs)
+    hrefs = [
+        c.href
+        for c in walk(render("region", {"from": "2024-01-01", "to": "2024-12-31"}, "en"))
+        if isinstance(c, dcc.Link)
+    ]
+    assert hrefs and not any("lang=" in href for href in hrefs)
+    unknown = page_layout("region")(code="150299", lang="zh")
+    assert [c.href for c in walk(unknown) if isinstance(c, dcc.Link)] == ["/?lang=zh"]
+
+
 def test_the_router_renders_a_nasty_url(app_module):
     client = app_module.server.test_client()
     search = "?" + urlencode({"from": "0001-01-01", "to": "9999-12-31", "lang": "en"})

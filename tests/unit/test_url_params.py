@@ -297,3 +297,15 @@ def test_the_range_is_safe_for_comparisons_and_the_trend(date_from, date_to):
     filters = parse_filters({"from": iso(date_from), "to": iso(date_to)}, today=TODAY)
     start, end = trend_window(filters, today=TODAY)
     assert start <= end and start >= MIN_DATE - timedelta(days=366)
+
+
+@pytest.mark.parametrize(
+    ("default_lang", "lang", "written"),
+    [("zh", "zh", None), ("zh", "en", "en"), ("en", "en", None), ("en", "zh", "zh")],
+)
+def test_links_name_the_language_when_it_is_not_the_deployments(default_lang, lang, written):
+    """With GOVDASH_LANG=en a Chinese page's links carry lang=zh (without it they
+    opened in English), and English ones need no lang=."""
+    filters = parse_filters({"lang": lang, "period": "this_year"}, default_lang=default_lang)
+    assert filters.lang == lang
+    assert filters.query_params().get("lang") == written
