@@ -8,10 +8,11 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Mapping
+from datetime import datetime, time
 from typing import Any
 from urllib.parse import urlencode
 
-from dash import html
+from dash import dcc, html
 
 from components.breadcrumb import create_breadcrumb
 from components.filters import create_filter_bar, merge_query, relative_path
@@ -85,8 +86,31 @@ def cases_href(filters: Filters, region: str, **extra: str | None) -> str:
     return relative_path("/cases") + "?" + urlencode(params)
 
 
-def tile_hrefs(filters: Filters, region: str) -> dict[str, str]:
-    return {key: cases_href(filters, region, **extra) for key, extra in TILE_CASE_LINKS.items()}
+def tile_hrefs(filters: Filters, region: str, as_of: str | None = None) -> dict[str, str]:
+    """The case list behind each tile; `as_of`: running_as_of."""
+    return {
+        key: cases_href(filters, region, as_of=as_of, **extra)
+        for key, extra in TILE_CASE_LINKS.items()
+    }
+
+
+# The page's running_as_of, for the case lists its chart clicks open (pages/_drill.py).
+VIEW_AS_OF_ID = "view-as-of"
+
+
+def running_as_of(filters: Filters, meta: Mapping[str, Any] | None) -> str | None:
+    """The moment a running period's figures were observed at (meta's as_of), which
+    the case lists they link to are read at too: later, more cases are closed or
+    overdue and the list no longer adds up to the number clicked. None once the
+    period has ended (a list's default as_of is then its end, the figures' too)."""
+    raw = (meta or {}).get("as_of")
+    try:
+        moment = datetime.fromisoformat(str(raw)) if raw else None
+    except ValueError:
+        return None
+    if moment is None or moment >= datetime.combine(filters.date_to, time(23, 59, 59)):
+        return None
+    return moment.isoformat(timespec="seconds")
 
 
 def breadcrumb_for(code: str, filters: Filters, href_for: Callable[[str], str]) -> html.Nav:
@@ -130,6 +154,7 @@ def page_header(
             ),
             html.Div(breadcrumb, id=PAGE_CRUMBS_ID) if breadcrumb is not None else html.Div(),
             create_filter_bar(filters, filters.lang, **(filter_bar_options or {})),
+            dcc.Store(id=VIEW_AS_OF_ID, data=running_as_of(filters, meta)),
         ],
         className="gd-page-header",
     )

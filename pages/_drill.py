@@ -33,13 +33,13 @@ from components.shell import current_region
 from components.url_state import SOURCES, WARNING_LEVELS
 from data_access.caselist import LIST_STATUSES
 from govdash import data
-from pages._common import log
+from pages._common import VIEW_AS_OF_ID, log
 
 # What the parts of a chart are: how a clicked point names its cases.
 SEGMENTS = ("level", "source", "category", "month", "center", "center_load", "status", "grid")
 # Parameters of /cases alone (pages/cases.py parse_list_params); no other page reads them.
 LIST_ONLY_PARAMETERS = ("category", "center", "petitioner", "as_of")
-OTHER_KEY = "__other__"  # the share bar's "其他": several categories, no one list
+OTHER_KEY = "__other__"  # the share bar's rest (其余N类): several categories, no one list
 MAX_CATEGORY = 40  # longer is no category (pages/cases.py refuses it too)
 # graph id -> (what its parts are, the list parameters every click on it adds)
 DRILL_CHARTS: dict[str, tuple[str, dict[str, str]]] = {}
@@ -79,7 +79,7 @@ def _month_params(custom: Any) -> dict[str, str | None] | None:
 
 def segment_params(segment: str, point: Mapping[str, Any]) -> dict[str, str | None] | None:
     """The /cases parameters of the part of a chart that `point` (a clickData point)
-    is, or None when it names no single list (the "其他" bar, a stray point)."""
+    is, or None when it names no single list (the rest bar 其余N类, a stray point)."""
     custom = point.get("customdata")
     if segment == "month":
         return _month_params(custom)
@@ -135,9 +135,12 @@ def case_drill_href(
     pathname: str | None,
     search: str | None,
     fixed: Mapping[str, str] | None = None,
+    as_of: str | None = None,
 ) -> str | None:
     """The /cases URL a click on a chart of parts `segment` opens (with the page's
-    query string `search` kept, the part's parameters and `fixed` added), or None."""
+    query string `search` kept, the part's parameters and `fixed` added), or None.
+    `as_of`: the moment a running period's figures were observed at (the page's
+    VIEW_AS_OF_ID), unless the part names its own."""
     point = _clicked_point(segment, click)
     params = segment_params(segment, point) if point is not None else None
     if params is None:
@@ -154,6 +157,7 @@ def case_drill_href(
         **(fixed or {}),
         **params,
     }
+    updates["as_of"] = updates["as_of"] or as_of
     return relative_path("/cases") + merge_query(search, updates)
 
 
@@ -175,11 +179,12 @@ def register_case_drill(graph_id: str, segment: str, **fixed: str) -> None:
         Input(graph_id, "clickData"),
         State(PAGE_URL_ID, "pathname"),
         State(PAGE_URL_ID, "search"),
+        State(VIEW_AS_OF_ID, "data"),
         prevent_initial_call=True,
     )
-    def drill_through(click, pathname, search):
+    def drill_through(click, pathname, search, as_of):
         try:
-            href = case_drill_href(segment, click, pathname, search, fixed)
+            href = case_drill_href(segment, click, pathname, search, fixed, as_of)
         except Exception:  # noqa: BLE001 - a click never shows a traceback
             log.exception("drill-through from %s failed", graph_id)
             href = None

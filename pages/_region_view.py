@@ -94,6 +94,7 @@ from govdash import data
 from pages._common import (
     PAGE_CRUMBS_ID,
     PAGE_META_ID,
+    VIEW_AS_OF_ID,
     breadcrumb_for,
     cases_href,
     click_code,
@@ -103,6 +104,7 @@ from pages._common import (
     page_header,
     page_meta_text,
     region_href,
+    running_as_of,
     tile_hrefs,
     unit_rows,
 )
@@ -336,7 +338,7 @@ def _make_view(
             figures,
             changes,
             statuses=statuses(figures),
-            hrefs=tile_hrefs(filters, code),
+            hrefs=tile_hrefs(filters, code, running_as_of(filters, meta)),
             lang=lang,
             as_of=str(meta.get("as_of", ""))[:10],
         ),
@@ -377,7 +379,9 @@ def _make_view(
     if "ranking" in fetched:
         view.children = _children_view(code, scope, filters, period, fetched["ranking"])
     elif scope.child_level is None:
-        view.grid_href = cases_href(filters, code, status="all")
+        view.grid_href = cases_href(
+            filters, code, status="all", as_of=running_as_of(filters, view.meta)
+        )
         listed = fetched["grid_cases"]
         view.grid_cases_html = grid_cases_html(
             listed["rows"],
@@ -722,6 +726,7 @@ COMMON_OUTPUTS = (
     *(Output(component, prop, allow_duplicate=True) for component, prop in FILTER_CONTROLS),
     Output(FILTER_SHOWN_ID, "data"),
     Output(DRAWN_ID, "data"),
+    Output(VIEW_AS_OF_ID, "data"),
 )
 CHILDREN_OUTPUTS = (
     *(Output(graph_id, "figure") for graph_id in CHILDREN_FIGURES),
@@ -768,6 +773,7 @@ def _update(
             *controls,
             shown_period(filters),
             fingerprints,
+            None,
         )
         extra = {
             "children": (*(charts[graph_id] for graph_id in CHILDREN_FIGURES), ""),
@@ -789,6 +795,7 @@ def _update(
         *controls,
         shown_period(filters),
         fingerprints,
+        running_as_of(filters, view.meta),
     )
     if shape == "children":
         assert section is not None
@@ -892,13 +899,14 @@ def drill_down(bar_click, children_click, search):
     Input(LEVELS_ID, "clickData"),
     State(PAGE_URL_ID, "pathname"),
     State(PAGE_URL_ID, "search"),
+    State(VIEW_AS_OF_ID, "data"),
     prevent_initial_call=True,
 )
-def drill_through_level(click, pathname, search):
+def drill_through_level(click, pathname, search, as_of):
     """A click on a warning-level segment opens the case list of that level."""
     try:
         segment, fixed = DRILL_CHARTS[LEVELS_ID]
-        return case_drill_href(segment, click, pathname, search, fixed) or no_update
+        return case_drill_href(segment, click, pathname, search, fixed, as_of) or no_update
     except Exception:  # noqa: BLE001
         return no_update
 

@@ -18,7 +18,7 @@ from components.kpi import create_kpi_row
 from components.states import create_no_data
 from components.tables import COUNT, PCT, locale_text
 from govdash import data
-from pages._common import cases_href, safe_page, tile_hrefs
+from pages._common import cases_href, running_as_of, safe_page, tile_hrefs
 from pages._drill import register_case_drill
 from pages._region_view import statuses
 from pages._theme import card, chart_row, header, theme, unit_height
@@ -94,7 +94,7 @@ def layout(**params: Any):
     figures = compared["current"]
     meta = figures.get("meta", {})
     changes = {name: compared[name]["change"] for name in ("yoy", "mom")}
-    hrefs = tile_hrefs(f, th.code)
+    hrefs = tile_hrefs(f, th.code, running_as_of(f, meta))
     body: list[Any] = [
         header(th, "page.centers", meta),
         create_kpi_row(
@@ -151,7 +151,9 @@ def layout(**params: Any):
                         html.Small(
                             html.A(
                                 t("page.cases_link", lang) + " →",
-                                href=cases_href(f, th.code, status="overdue"),
+                                href=cases_href(
+                                    f, th.code, status="overdue", as_of=running_as_of(f, meta)
+                                ),
                             ),
                             className="ms-3",
                         ),

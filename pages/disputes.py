@@ -22,7 +22,7 @@ from components.i18n import t
 from components.kpi import create_kpi_row
 from components.states import create_no_data
 from govdash import data
-from pages._common import safe_page, tile_hrefs, unit_rows
+from pages._common import running_as_of, safe_page, tile_hrefs, unit_rows
 from pages._drill import month_ranges, register_case_drill, unfinished_month
 from pages._region_view import shift_year, statuses, trend_window
 from pages._theme import card, chart_row, header, register_unit_drill, theme, unit_height
@@ -61,7 +61,9 @@ def layout(**params: Any):
             figures,
             changes,
             statuses=statuses(figures),
-            hrefs=tile_hrefs(replace(f, kind="dispute"), th.code),
+            hrefs=tile_hrefs(
+                replace(f, kind="dispute"), th.code, running_as_of(f, figures.get("meta"))
+            ),
             lang=lang,
             keys=TILES,
             as_of=str(figures.get("meta", {}).get("as_of", ""))[:10],

@@ -24,7 +24,7 @@ from components.kpi import create_kpi_row
 from components.states import create_no_data
 from components.tables import create_petitioner_table
 from govdash import data
-from pages._common import cases_href, safe_page, tile_hrefs, unit_rows
+from pages._common import cases_href, running_as_of, safe_page, tile_hrefs, unit_rows
 from pages._drill import month_ranges, register_case_drill, unfinished_month
 from pages._region_view import shift_year, statuses, trend_window
 from pages._theme import card, chart_row, header, register_unit_drill, theme, unit_height
@@ -59,7 +59,7 @@ def layout(**params: Any):
     compared = data.compare(th.code, f.date_from, f.date_to, **kwargs)
     figures = compared["current"]
     changes = {name: compared[name]["change"] for name in ("yoy", "mom")}
-    hrefs = tile_hrefs(replace(f, kind="petition"), th.code)
+    hrefs = tile_hrefs(replace(f, kind="petition"), th.code, running_as_of(f, figures.get("meta")))
     body: list[Any] = [
         header(th, "page.petitions", figures.get("meta"), fixed_kind="petition"),
         create_kpi_row(

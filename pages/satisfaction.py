@@ -15,7 +15,7 @@ from components.i18n import t
 from components.kpi import create_kpi_row
 from components.states import create_no_data
 from govdash import data
-from pages._common import cases_href, safe_page, tile_hrefs, unit_rows
+from pages._common import cases_href, running_as_of, safe_page, tile_hrefs, unit_rows
 from pages._drill import month_ranges, register_case_drill, trend_as_of, unfinished_month
 from pages._region_view import shift_year, statuses, trend_window
 from pages._theme import card, chart_row, header, register_unit_drill, theme, unit_height
@@ -39,9 +39,12 @@ def layout(**params: Any):
     compared = data.compare(th.code, f.date_from, f.date_to, **kwargs)
     figures = compared["current"]
     changes = {name: compared[name]["change"] for name in ("yoy", "mom")}
-    hrefs = tile_hrefs(f, th.code)
-    hrefs["closed"] = cases_href(f, th.code, status="closed")
-    hrefs["rated"] = hrefs["rating_participation"] = cases_href(f, th.code, status="rated")
+    as_of = running_as_of(f, figures.get("meta"))
+    hrefs = tile_hrefs(f, th.code, as_of)
+    hrefs["closed"] = cases_href(f, th.code, status="closed", as_of=as_of)
+    hrefs["rated"] = hrefs["rating_participation"] = cases_href(
+        f, th.code, status="rated", as_of=as_of
+    )
     body: list[Any] = [
         header(th, "page.satisfaction", figures.get("meta")),
         create_kpi_row(

@@ -22,7 +22,7 @@ import re
 import sys
 from datetime import date, datetime, time
 from html import unescape
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import dash
 import pytest
@@ -497,3 +497,35 @@ def test_a_repeated_region_parameter_opens_the_region_the_page_shows(app_module)
         "kind",
         "source",
     }
+
+
+def test_a_running_periods_lists_are_read_when_its_figures_were(app_module, engine):
+    """While a period runs its figures are taken at the moment the page is drawn;
+    a click later (a wall screen shows a page all day) opened the list at the moment
+    of the click, when cases shown open had become overdue. The page keeps that
+    moment (view-as-of): its tiles and every bar's list are read at it."""
+    from pages._drill import DRILL_CHARTS, case_drill_href
+
+    search = "?region=150203&period=this_year"  # the demo ended 2025-12-31: still open
+    layout = page_layout("centers")(region="150203", period="this_year")
+    tree = by_id(layout)
+    as_of = tree["view-as-of"].data
+    assert as_of and as_of.replace("T", " ")[:16] in tree["page-meta"].children
+    fig = tree["centers-load"].figure
+    segment, fixed = DRILL_CHARTS["centers-load"]
+    totals = []
+    for curve, trace in enumerate(fig["data"]):
+        index = max(range(len(trace["x"])), key=lambda i: trace["x"][i])
+        href = case_drill_href(
+            segment, click_of(fig, curve, index), "/centers", search, fixed, as_of
+        )
+        total, params = open_list(app_module, href)
+        assert params["as_of"] == as_of and total == _bar_value(trace, index)
+        totals.append(total)
+    assert any(totals)
+    markup = " ".join(str(getattr(c, "markup", "")) for c in walk(layout))
+    tile_links = re.findall(r'href="([^"]*/cases[^"]*)"', markup)
+    assert tile_links and all(f"as_of={quote(as_of)}" in unescape(h) for h in tile_links)
+    # A period that has ended needs no moment: its lists are read at its end.
+    ended = page_layout("centers")(region="150203", **{"from": "2025-01-01", "to": "2025-12-31"})
+    assert by_id(ended)["view-as-of"].data is None

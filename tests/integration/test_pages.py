@@ -348,6 +348,7 @@ def test_clicking_a_warning_level_opens_its_case_list(app_module):
         click,
         "/region/150203",
         "?period=this_year",
+        None,
     )
     url = urlsplit(href)
     assert url.path == "/cases"
@@ -742,7 +743,7 @@ def test_update_callbacks_give_what_a_full_render_shows(app_module, codes, level
     got = run_callback(update, [TRIGGERED], path + search, state, None, *shown)
     meta, crumbs, notice, tiles, *figs = got[:9]
     centers_style = got[9]
-    controls, filter_shown, drawn, extra = got[10:16], got[16], got[17], got[18:]
+    controls, filter_shown, drawn, as_of, extra = got[10:16], got[16], got[17], got[18], got[19:]
     assert meta == ids["page-meta"].children
     assert figs == _outputs(full, list(view.REGION_FIGURES))
     assert centers_style == ids["region-centers"].style
@@ -758,6 +759,7 @@ def test_update_callbacks_give_what_a_full_render_shows(app_module, codes, level
     assert filter_shown == ids["filter-shown"].data
     assert filter_shown == {"period": None, "from": "2024-04-01", "to": "2024-06-30"}
     assert drawn == ids["region-drawn"].data  # what the charts show now
+    assert as_of == ids["view-as-of"].data is None  # 2024-Q2 has ended
     if level == "grid":
         href, cases = extra
         assert href == ids["grid-cases-link"].href and "kind=dispute" in href
@@ -791,7 +793,7 @@ def test_a_filter_change_redraws_only_the_charts_it_changes(app_module, codes, l
     sent = list(got[4:9])
     if level != "grid":
         chart_ids += list(view.CHILDREN_FIGURES)
-        sent += list(got[18:20])
+        sent += list(got[19:21])
     unchanged = [i for i in chart_ids if before[i].figure == after[i].figure]
     assert {"region-trend", "region-centers"} <= set(unchanged)
     assert len(unchanged) < len(chart_ids)  # and the period's own charts differ
