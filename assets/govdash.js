@@ -456,16 +456,28 @@
             var active = top === target || (target === "/cases" && top === "/case");
             return "nav-link" + (active ? " active" : "");
         });
-        var lang = params.get("lang") === "en" ? "en" : "zh";
+        // Without lang= (or with an unknown one) the deployment's language (GOVDASH_LANG).
+        var asked = params.get("lang");
+        var byDefault = defaultLang();
+        var lang = asked === "en" || asked === "zh" ? asked : byDefault;
+        var other = lang === "zh" ? "en" : "zh";
         var hidden = FULL_SCREEN_PREFIXES.some(function (p) {
             return ("/" + path).indexOf(p) === 0;
         });
         var swap = relativePath("/" + path) +
-            mergeQuery(url.search, { lang: lang === "zh" ? "en" : null });
+            mergeQuery(url.search, { lang: other === byDefault ? null : other });
         return [{ lang: lang, hidden: hidden }, hrefs[0], swap].concat(hrefs, classes);
     }
 
+    /* The deployment's language, which the shell writes on its hidden language
+       element (components/shell.py create_shell): 'zh' or 'en'. */
+    function defaultLang() {
+        var element = document.getElementById("gd-lang-dummy");
+        return element && element.getAttribute("data-default-lang") === "en" ? "en" : "zh";
+    }
+
     window.govdash.navLinks = navLinks;
+    window.govdash.defaultLang = defaultLang;
 
     window.dash_clientside.govdash.navLinks = function (href, view) {
         var noUpdate = window.dash_clientside.no_update;

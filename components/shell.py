@@ -87,8 +87,11 @@ def nav_links(pathname: str | None, search: str | None) -> list[tuple[str, str, 
 
 
 def create_navbar(pathname: str | None = "/", search: str | None = "") -> dbc.Navbar:
+    """The bar in the URL's language, else the deployment's (GOVDASH_LANG); the switch
+    names lang= only when it goes to the other one (assets/govdash.js navLinks)."""
     params = dict(parse_qsl((search or "").lstrip("?")))
-    lang = normalize_lang(params.get("lang"))
+    default = normalize_lang(get_settings().lang)
+    lang = params["lang"] if params.get("lang") in LANGS else default
     links = nav_links(pathname, search)
     items = [
         dbc.NavItem(
@@ -101,9 +104,9 @@ def create_navbar(pathname: str | None = "/", search: str | None = "") -> dbc.Na
         )
         for href, key, target, active in links
     ]
-    other = "en" if lang == "zh" else None
+    other = "en" if lang == "zh" else "zh"
     switch_href = relative_path("/" + strip_relative_path(pathname or "/")) + merge_query(
-        search, {"lang": other}
+        search, {"lang": None if other == default else other}
     )
     return dbc.Navbar(
         dbc.Container(
@@ -139,13 +142,14 @@ def create_shell(content=None, lang: str = "zh") -> html.Div:
     return html.Div(
         [
             dcc.Location(id=URL_ID, refresh="callback-nav"),
-            html.Header(create_navbar("/", "" if lang == "zh" else "?lang=en"), id=NAV_ID),
+            html.Header(create_navbar("/", ""), id=NAV_ID),
             html.Div(id=BANNER_HOLDER_ID, className="gd-banner-holder"),
             dcc.Interval(id=DB_CHECK_ID, interval=DB_CHECK_MS, n_intervals=0),
             dcc.Store(id=DB_STATUS_ID),
             dcc.Store(id=VIEW_ID),
             dcc.Store(id=NAV_VIEW_ID),
-            html.Div(id=LANG_DUMMY_ID, hidden=True),
+            # Tells the browser the deployment's language (assets/govdash.js defaultLang).
+            html.Div(id=LANG_DUMMY_ID, hidden=True, **{"data-default-lang": normalize_lang(lang)}),
             html.Main(
                 # A spinner over the old page while the next one is computed; only
                 # when that takes longer than a moment (no flicker on cache hits).
@@ -211,7 +215,10 @@ clientside_callback(
 clientside_callback(
     """
     function (search) {
-        var en = /(^|[?&])lang=en(&|$)/.test(search || "");
+        var asked = /(^|[?&])lang=(en|zh)(&|$)/.exec(search || "");
+        var gd = window.govdash || {};
+        var byDefault = gd.defaultLang ? gd.defaultLang() : "zh";
+        var en = (asked ? asked[2] : byDefault) === "en";
         var fns = window.dateFns = window.dateFns || {};
         fns.locale = fns.locale || {};
         if (fns.locale.zhCN) { window.__gdZhCN = fns.locale.zhCN; }

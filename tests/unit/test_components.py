@@ -43,7 +43,7 @@ from components.kpi import (
     kpi_tile_html,
     value_id,
 )
-from components.shell import create_navbar, current_region, nav_links
+from components.shell import create_navbar, create_shell, current_region, nav_links
 from components.tables import (
     RANKING_COLUMNS,
     RANKING_TABLE_HTML_ID,
@@ -774,6 +774,27 @@ def test_navbar_language_switch():
     en = create_navbar("/region/150203", "?period=this_year&lang=en")
     assert find(en, "lang-switch").href == "/region/150203?period=this_year"
     assert "Cockpit" in texts(en) and "指挥舱" not in texts(en)
+
+
+def test_navbar_follows_the_deployments_language(monkeypatch):
+    """GOVDASH_LANG=en: without lang= the bar is English and its switch goes to
+    lang=zh; from lang=zh it comes back without lang=."""
+    from data_access.settings import get_settings
+
+    monkeypatch.setenv("GOVDASH_LANG", "en")
+    get_settings.cache_clear()
+    try:
+        en = create_navbar("/region/150203", "?period=this_year")
+        assert "Cockpit" in texts(en) and find(en, "lang-switch").children == "中文"
+        assert find(en, "lang-switch").href == "/region/150203?period=this_year&lang=zh"
+        zh = create_navbar("/region/150203", "?period=this_year&lang=zh")
+        assert "指挥舱" in texts(zh)
+        assert find(zh, "lang-switch").href == "/region/150203?period=this_year"
+        shell = create_shell(html.Div(), lang=get_settings().lang)
+        assert find(shell, "gd-lang-dummy").to_plotly_json()["props"]["data-default-lang"] == "en"
+    finally:
+        monkeypatch.delenv("GOVDASH_LANG")
+        get_settings.cache_clear()
 
 
 # ------------------------------------------------------------------ cache configuration
