@@ -30,6 +30,7 @@ from components.shell import (
 )
 from components.states import create_db_banner
 from components.templates import PRINT_TEMPLATE_ROUTE, template_json
+from components.url_state import is_ascii_digits
 from data_access.settings import get_settings
 from govdash import data
 from govdash.memory import limit_serving_memory
@@ -104,7 +105,7 @@ def prefetch_region_data():
 def serve_geojson(code: str):
     """The polygons of a region's children (components/geo.py), which the map fetches
     by URL; `?v=` is the file's mtime, so the reply may be kept for a year."""
-    geojson = load_geojson(code) if code.isascii() and code.isdigit() else None
+    geojson = load_geojson(code) if is_ascii_digits(code) else None
     if geojson is None:
         abort(404)
     response = server.response_class(orjson.dumps(geojson), mimetype="application/json")

@@ -22,6 +22,7 @@ from data_access.settings import get_settings
 
 from .filters import URL_ID, merge_query, relative_path, strip_relative_path
 from .i18n import LANGS, normalize_lang, t
+from .url_state import is_ascii_digits
 
 NAV_ID = "gd-nav"
 BANNER_HOLDER_ID = "db-banner-holder"
@@ -331,7 +332,7 @@ def page_title(
         label = f"{label} {shown}"
     code = str(path_variables.get("code") or query.get("region") or "")
     place = None
-    if code.isascii() and code.isdigit() and _PLACE_NAMER:
+    if is_ascii_digits(code) and _PLACE_NAMER:
         try:
             place = _PLACE_NAMER[0](code)
         except Exception:  # noqa: BLE001 - a title never fails

@@ -59,6 +59,11 @@ def preset_period(preset: str, today: date) -> tuple[date, date]:
     raise ValueError(preset)
 
 
+def is_ascii_digits(text: str) -> bool:
+    """Only 0-9: str.isdigit also takes "²" and "①" (int() refuses them) and "１２"."""
+    return text.isascii() and text.isdigit()
+
+
 @dataclass(frozen=True)
 class Filters:
     date_from: date
@@ -220,9 +225,7 @@ def parse_filters(
     source = choice("source", SOURCES)
     level = choice("level", WARNING_LEVELS)
     region = _one(params, "region", problems)
-    if region is not None and not (
-        region.isascii() and region.isdigit() and len(region) in REGION_CODE_LENGTHS
-    ):
+    if region is not None and not (is_ascii_digits(region) and len(region) in REGION_CODE_LENGTHS):
         problems.add("region", "region", region)
         region = None
 

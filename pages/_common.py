@@ -20,7 +20,7 @@ from components.formatting import period_label
 from components.i18n import LANGS, normalize_lang, t
 from components.shell import set_place_namer
 from components.states import create_db_error, create_error, create_unknown_region
-from components.url_state import Filters, parse_filters
+from components.url_state import Filters, is_ascii_digits, parse_filters
 from data_access.settings import get_settings
 from govdash import data
 
@@ -202,11 +202,7 @@ def click_code(click_data: Mapping[str, Any] | None) -> str | None:
     if isinstance(custom, list | tuple):
         custom = custom[0] if custom else None
     for candidate in (custom, point.get("location"), point.get("id")):
-        if (
-            isinstance(candidate, str | int)
-            and str(candidate).isascii()
-            and str(candidate).isdigit()
-        ):
+        if isinstance(candidate, str | int) and is_ascii_digits(str(candidate)):
             return str(candidate)
     return None
 

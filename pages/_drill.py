@@ -30,7 +30,7 @@ from components.filters import (
     strip_relative_path,
 )
 from components.shell import current_region
-from components.url_state import SOURCES, WARNING_LEVELS
+from components.url_state import SOURCES, WARNING_LEVELS, is_ascii_digits
 from data_access.caselist import LIST_STATUSES
 from govdash import data
 from pages._common import VIEW_AS_OF_ID, log
@@ -53,9 +53,7 @@ def _scalar(value: Any) -> Any:
 
 def _digits(value: Any, lengths: Iterable[int] | None = None) -> str | None:
     text = str(value) if isinstance(value, str | int) else ""
-    if not (text.isascii() and text.isdigit()) or (
-        lengths is not None and len(text) not in lengths
-    ):
+    if not is_ascii_digits(text) or (lengths is not None and len(text) not in lengths):
         return None
     return text
 

@@ -89,7 +89,7 @@ from components.tables import (
     grid_cases_html,
     ranking_table_html,
 )
-from components.url_state import Filters
+from components.url_state import Filters, is_ascii_digits
 from govdash import data
 from pages._common import (
     PAGE_CRUMBS_ID,
@@ -266,9 +266,7 @@ _prefetching = threading.BoundedSemaphore(PREFETCH_AT_ONCE)
 def _shows_region_view(path: str) -> bool:
     """Whether a page path (without the app's prefix) is / or /region/<code>."""
     parts = path.strip("/").split("/")
-    return path == "/" or (
-        len(parts) == 2 and parts[0] == "region" and parts[1].isascii() and parts[1].isdigit()
-    )
+    return path == "/" or (len(parts) == 2 and parts[0] == "region" and is_ascii_digits(parts[1]))
 
 
 def prefetch_code(path: str, params: dict[str, Any]) -> str | None:

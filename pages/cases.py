@@ -22,7 +22,7 @@ from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 from components.case_table import PAGE_SIZE, create_case_grid, grid_rows
 from components.filters import create_filter_bar, relative_path
 from components.states import create_db_error, create_error
-from components.url_state import Filters
+from components.url_state import Filters, is_ascii_digits
 from data_access.caselist import (
     LIST_STATUSES,
     default_region,
@@ -104,8 +104,7 @@ def parse_list_params(params: dict[str, Any]) -> tuple[Filters, dict[str, Any], 
     center_id = None
     raw_center = _first(params.get("center"))
     if raw_center is not None:
-        # isascii: "²".isdigit() is True, and int("²") raises
-        if raw_center.isascii() and raw_center.isdigit() and len(raw_center) < 10:
+        if is_ascii_digits(raw_center) and len(raw_center) < 10:
             center_id = int(raw_center)
         else:
             problems.append(f"center={raw_center}")

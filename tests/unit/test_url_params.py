@@ -20,6 +20,7 @@ from components.url_state import (
     SOURCES,
     WARNING_LEVELS,
     date_bounds,
+    is_ascii_digits,
     parse_filters,
     preset_period,
     shown_value,
@@ -309,3 +310,12 @@ def test_links_name_the_language_when_it_is_not_the_deployments(default_lang, la
     filters = parse_filters({"lang": lang, "period": "this_year"}, default_lang=default_lang)
     assert filters.lang == lang
     assert filters.query_params().get("lang") == written
+
+
+@pytest.mark.parametrize(
+    ("text", "digits"),
+    [("150203", True), ("0", True), ("", False), ("²", False), ("①", False), ("１２", False),
+     ("12a", False), ("-1", False)],
+)  # fmt: skip
+def test_codes_are_ascii_digits_only(text, digits):
+    assert is_ascii_digits(text) is digits
