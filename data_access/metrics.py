@@ -429,17 +429,28 @@ def _case_filters(q: Query, *, time_first: bool = False) -> list:
     return conditions
 
 
-def _case_group_key(q: Query, group: str | None):
+def _case_group_key(q: Query, group: str | None, table: Any = Case):
+    """The group key on the cases table (or rollup_repeat, which has its columns but
+    the center's)."""
     if group is None:
         return literal("")
     if group == "month":
-        return month_start(Case.accepted_at)
+        return month_start(table.accepted_at)
     if group == "child":
         digits = {"city": 6, "district": 9, "township": 12}.get(q.scope.level)
         if digits is None:  # a village's children are its grids
-            return func.coalesce(Case.grid_code, "")
-        return func.substr(Case.village_code, 1, digits)
-    return _CASE_COLUMN_OF_DIM[group]
+            return func.coalesce(table.grid_code, "")
+        return func.substr(table.village_code, 1, digits)
+    return getattr(table, _CASE_COLUMN_OF_DIM[group].key)
+
+
+# How a read of the cases table counts the repeat petitions (METRICS.md):
+# SEARCH: each petition's earlier one is looked for among all the cases (the
+# definition itself: measures.is_repeat_petition); STORED: its id is looked up in
+# rollup_repeat (built with the rollups, so current whenever they are); APART:
+# rollup_repeat's rows of the window are counted by the same keys in a read of their
+# own, and the cases' read tests nothing per row (see `_repeats_read`).
+SEARCH, STORED, APART = "search", "stored", "apart"
 
 
 def _cohort_straight(
@@ -448,43 +459,57 @@ def _cohort_straight(
     group: str | None,
     window: Window,
     *,
-    stored_repeats: bool = False,
+    repeats: str = SEARCH,
     state: State | None = None,
 ) -> GroupedSums:
     """Measure sums straight from the cases table. `group="mix"` groups by
     (warning level, source, category) at once, so kpis needs one scan, not four.
-    A short window is read by time (see `_time_first`); `stored_repeats`: see
-    `_stored_repeats`. With the rollups' `state`, a window inside one month is read
-    once for every grouping (see `_window_rows`)."""
+    A short window is read by time (see `_time_first`); `repeats`: how the repeat
+    petitions are counted (see `_repeats_read`). With the rollups' `state`, a window
+    inside one month is read once for every grouping (see `_window_rows`)."""
     if _shares_window(q, group, window, state):
-        return _collapse(group, window, _window_rows(conn, q, window, stored_repeats, state))
-    if group == "mix":
-        keys = [Case.warning_level, Case.source, Case.category]
-    else:
-        keys = [_case_group_key(q, group)]
+        return _collapse(group, window, _window_rows(conn, q, window, repeats, state))
+    if repeats == APART and group == "center":  # rollup_repeat has no center
+        repeats = STORED if conn.dialect.name == "sqlite" else SEARCH
     out: GroupedSums = {}
-    width = len(keys)
-    for row in conn.execute(_cohort_query(conn, q, keys, window, stored_repeats)):
+    width = 3 if group == "mix" else 1
+    rows = conn.execute(_cohort_query(conn, q, _cohort_keys(q, group), window, repeats)).all()
+    if repeats == APART:
+        rows = _with_repeats(
+            rows, _repeat_rows(conn, q, _cohort_keys(q, group, RollupRepeat), window)
+        )
+    for row in rows:
         key = tuple(row[:width]) if group == "mix" else _normalize_key(group, row[0])
         _add(out, key, row[width:])
     return out
 
 
-def _cohort_query(conn: Connection, q: Query, keys: list, window: Window, stored_repeats: bool):
-    """SELECT keys, count, the measures … FROM cases WHERE the cohort window, GROUP BY keys."""
+def _cohort_keys(q: Query, group: str | None, table: Any = Case) -> list:
+    """The keys `_cohort_straight` groups by: `group="mix"` by (warning level, source,
+    category)."""
+    if group == "mix":
+        return [table.warning_level, table.source, table.category]
+    return [_case_group_key(q, group, table)]
+
+
+def _cohort_query(conn: Connection, q: Query, keys: list, window: Window, repeats: str):
+    """SELECT keys, count, the measures … FROM cases WHERE the cohort window, GROUP BY
+    keys (repeat_petitions 0 if `repeats` is APART: `_repeat_rows` counts them)."""
     closed = closed_by(q.as_of)
     conditions = closed_conditions(closed)
     petition = Case.kind == "petition"
+    if repeats == APART:
+        repeat_count = literal(0)
+    elif repeats == STORED:
+        repeat_count = count_if(and_(petition, exists().where(RollupRepeat.case_id == Case.id)))
+    else:
+        repeat_count = count_if(is_repeat_petition())
     return (
         select(
             *(key.label(f"key{i}") for i, key in enumerate(keys)),
             func.count().label("cases"),
             *(count_if(conditions[m]).label(m) for m in CLOSED_MEASURES),
-            count_if(
-                and_(petition, exists().where(RollupRepeat.case_id == Case.id))
-                if stored_repeats
-                else is_repeat_petition()
-            ).label("repeat_petitions"),
+            repeat_count.label("repeat_petitions"),
             count_if(petition).label("petitions"),
             count_if(and_(petition, closed)).label("petitions_closed"),
         )
@@ -496,6 +521,42 @@ def _cohort_query(conn: Connection, q: Query, keys: list, window: Window, stored
     )
 
 
+REPEATS_AT = MEASURES.index("repeat_petitions")
+
+
+def _repeat_rows(conn: Connection, q: Query, keys: list, window: Window) -> list[tuple]:
+    """(*keys, count) of the repeat petitions accepted in `window` under the scope and
+    filters, from rollup_repeat (keys on its columns: `_cohort_keys(..., RollupRepeat)`)."""
+    if q.kind not in (None, "petition"):
+        return []
+    r = RollupRepeat
+    conditions = [_case_scope(q.scope, table=r), r.accepted_at.between(*window)]
+    for name in ("source", "warning_level", "category"):
+        if (value := getattr(q, name)) is not None:
+            conditions.append(getattr(r, name) == value)
+    labeled = [key.label(f"key{i}") for i, key in enumerate(keys)]
+    return list(conn.execute(select(*labeled, func.count()).where(*conditions).group_by(*keys)))
+
+
+def _with_repeats(rows, repeat_rows: list[tuple]) -> list[tuple]:
+    """The cohort rows (keys, count, MEASURES…) with their repeat petitions set from
+    `repeat_rows` (keys, count). A key found only there (a case gone from the cases
+    table since the refresh) gets a row of its own, as a stored count would."""
+    width = len(repeat_rows[0]) - 1 if repeat_rows else 0
+    counts = {tuple(row[:width]): int(row[width]) for row in repeat_rows}
+    out = []
+    for row in rows:
+        row = list(row)
+        keys = tuple(row[: len(row) - len(MEASURES)])
+        row[len(keys) + REPEATS_AT] = counts.pop(keys, 0)
+        out.append(tuple(row))
+    for keys, count in counts.items():
+        values = [0] * len(MEASURES)
+        values[REPEATS_AT] = count
+        out.append((*keys, *values))
+    return out
+
+
 # ------------------------------------------------------- windows read once for all
 # A page with custom dates asks for the same partial edge month once per grouping
 # (its totals, its children and the month of its trend) and again for its
@@ -503,8 +564,6 @@ def _cohort_query(conn: Connection, q: Query, keys: list, window: Window, stored
 # period is the 环比): at 10M cases each read takes 90-170 ms. The first read of such
 # a window groups by child (as fast as one group); the others add up its rows.
 FINE_GROUPS = frozenset({None, "child", "month"})
-# The closing rows carry no month of acceptance (their accepted window spans months).
-CLOSING_GROUPS = FINE_GROUPS - {"month"}
 # A read of one window for one filter set: a row per child (a village's grids: a few
 # hundred), a few KB; a page with custom dates reads about 8, 64 hold several pages.
 WINDOW_READS = SharedReads(size=64)
@@ -527,23 +586,21 @@ def _keyed(state: State | None) -> bool:
 
 
 def _window_rows(
-    conn: Connection, q: Query, window: Window, stored_repeats: bool, state: State
+    conn: Connection, q: Query, window: Window, repeats: str, state: State
 ) -> tuple[tuple, ...]:
     """(child, *MEASURES) rows of the cohort cases accepted in `window`, seen at
     q.as_of; read once per process and data version for every grouping and thread
     that asks for it (WINDOW_READS)."""
+
+    def read() -> tuple[tuple, ...]:
+        rows = conn.execute(_cohort_query(conn, q, _fine_keys(q), window, repeats)).all()
+        if repeats == APART:
+            rows = _with_repeats(rows, _repeat_rows(conn, q, _fine_keys(q, RollupRepeat), window))
+        return _fine_rows(rows)
+
     # What the rows depend on besides the scope and filters: not the period (the
     # window is given), but as_of (what counts as closed).
-    detail = ("cohort", q.as_of, window, stored_repeats)
-    return _shared_rows(
-        conn,
-        q,
-        state,
-        detail,
-        lambda: _fine_rows(
-            conn.execute(_cohort_query(conn, q, _fine_keys(q), window, stored_repeats))
-        ),
-    )
+    return _shared_rows(conn, q, state, ("cohort", q.as_of, window, repeats), read)
 
 
 def _shared_rows(
@@ -567,12 +624,12 @@ def _fine_rows(result) -> tuple[tuple, ...]:
     return tuple((sys.intern(str(row[0])), *map(int, row[1:])) for row in result)
 
 
-def _fine_keys(q: Query) -> list:
+def _fine_keys(q: Query, table: Any = Case) -> list:
     """The child: the totals, the children and the month of a window add up rows keyed
     so (a grid has no children). Grouping by the mixes' dimensions as well would make
     rows of every combination, and the read twice as slow (4,218 rows for a city's
     half month at 10M cases, against 10): the mixes keep their own read of counts."""
-    return [_case_group_key(q, "child") if q.scope.level != "grid" else literal("")]
+    return [_case_group_key(q, "child", table) if q.scope.level != "grid" else literal("")]
 
 
 def _collapse(group: str | None, window: Window, rows: tuple[tuple, ...]) -> GroupedSums:
@@ -586,19 +643,16 @@ def _collapse(group: str | None, window: Window, rows: tuple[tuple, ...]) -> Gro
     return out
 
 
-def _stored_repeats(conn: Connection, state: State | None, use_rollups: bool | None) -> bool:
-    """Whether the cases-table reads of the rollup path take the repeat petitions from
-    rollup_repeat (built with the rollups, so current whenever they are) instead of
-    searching each petitioner's earlier petitions: a primary-key probe per petition
-    rather than a range of the petitioner index, spread over the whole table. SQLite
-    only: there every index holds the case id (the rowid); PostgreSQL's covering
-    indexes don't, and reading the id would visit every row of the table."""
-    return (
-        conn.dialect.name == "sqlite"
-        and use_rollups is not False
-        and state is not None
-        and state.max_event_at is not None
-    )
+def _repeats_read(state: State | None, use_rollups: bool | None) -> str:
+    """How the cases-table reads count the repeat petitions (SEARCH, STORED, APART):
+    with the rollups built, APART, from rollup_repeat (current whenever the rollups
+    are): looking for each petition's earlier one among all the cases was half of
+    such a read's time (at 10M cases, a city's half month: 137 ms against 63 ms, and
+    3 ms for rollup_repeat's rows); else SEARCH (the straight path, use_rollups=False,
+    as METRICS.md defines it)."""
+    if use_rollups is not False and state is not None and state.max_event_at is not None:
+        return APART
+    return SEARCH
 
 
 def _rollup_region_filter(table, q: Query, group: str | None, dialect: str) -> list:
@@ -832,7 +886,7 @@ def _rollup_parts(
     ]
     for window in plan.minus:
         sums = _cohort_straight(
-            conn, q, group, window, stored_repeats=_stored_repeats(conn, state, True), state=state
+            conn, q, group, window, repeats=_repeats_read(state, True), state=state
         )
         parts.append((-1, sums))
     first, last = plan.rollup_months
@@ -855,23 +909,33 @@ def _cohort_closing(
     closing: Window,
     state: State | None = None,
 ) -> GroupedSums:
-    """The closed-case measures of the cohort cases accepted in `accepted` that closed
-    in `closing` (a part of as_of's month): what the rollup rows leave out, or count
-    too many, when as_of lies inside a month. Cohort counts (cases, petitions,
-    repeats) are 0 here. With the rollups' `state`, read once for the totals and the
-    children of one period (`_closing_rows`)."""
-    if _keyed(state) and group in CLOSING_GROUPS:
-        rows = _closing_rows(conn, q, accepted, closing, state)
-        return _collapse(group, closing, rows)
+    """The closed-case measures of the cohort cases accepted in `accepted` (whole
+    months) that closed in `closing` (a part of as_of's month): what the rollup rows
+    leave out, or count too many, when as_of lies inside a month. Cohort counts
+    (cases, petitions, repeats) are 0 here. With the rollups' `state`, read once for
+    every period and grouping that asks for this closing window (`_closing_rows`)."""
+    if _keyed(state) and group in FINE_GROUPS:
+        first, last = (_normalize_key("month", moment.date()) for moment in accepted)
+        out: GroupedSums = {}
+        for child, month, *values in _closing_rows(conn, q, closing, state):
+            if first <= month <= last:
+                key = child if group == "child" else month if group == "month" else ""
+                _add(out, key, values)
+        return out
     keys = [_case_group_key(q, group)]
-    out: GroupedSums = {}
-    for key_value, *values in conn.execute(_closing_query(conn, q, keys, accepted, closing)):
+    out = {}
+    for key_value, *values in conn.execute(_closing_query(conn, q, keys, closing, accepted)):
         _add(out, _normalize_key(group, key_value), values)
     return out
 
 
-def _closing_query(conn: Connection, q: Query, keys: list, accepted: Window, closing: Window):
+def _closing_query(
+    conn: Connection, q: Query, keys: list, closing: Window, accepted: Window | None = None
+):
+    """SELECT keys, the closed-case measures … FROM cases WHERE closed in `closing`
+    (and accepted in `accepted`, if given), GROUP BY keys."""
     conditions = closed_conditions(Case.closed_at.is_not(None))
+    accepted_in = () if accepted is None else (Case.accepted_at.between(*accepted),)
     return (
         select(
             *keys,
@@ -884,24 +948,26 @@ def _closing_query(conn: Connection, q: Query, keys: list, accepted: Window, clo
         .where(
             *_case_filters(q, time_first=_time_first(conn)),
             Case.closed_at.between(*closing),
-            Case.accepted_at.between(*accepted),
+            *accepted_in,
         )
         .group_by(*keys)
     )
 
 
-def _closing_rows(
-    conn: Connection, q: Query, accepted: Window, closing: Window, state: State
-) -> tuple[tuple, ...]:
-    """`_cohort_closing`'s measures by child, read once per process and data version
-    (WINDOW_READS)."""
-    return _shared_rows(
-        conn,
-        q,
-        state,
-        ("closing", accepted, closing),
-        lambda: _fine_rows(conn.execute(_closing_query(conn, q, _fine_keys(q), accepted, closing))),
-    )
+def _closing_rows(conn: Connection, q: Query, closing: Window, state: State) -> tuple[tuple, ...]:
+    """(child, month of acceptance "YYYY-MM", *MEASURES) of the cases closed in
+    `closing`, whenever accepted: one read per process and data version for every
+    period that needs these closures (a period, its trend and the ranking share as_of,
+    so its month; each takes its own months of acceptance; WINDOW_READS)."""
+
+    def read() -> tuple[tuple, ...]:
+        keys = [*_fine_keys(q), month_start(Case.accepted_at)]
+        return tuple(
+            (sys.intern(str(child)), _normalize_key("month", month), *map(int, values))
+            for child, month, *values in conn.execute(_closing_query(conn, q, keys, closing))
+        )
+
+    return _shared_rows(conn, q, state, ("closing", closing), read)
 
 
 def cohort_sums(
@@ -917,7 +983,7 @@ def cohort_sums(
             q,
             group,
             window,
-            stored_repeats=_stored_repeats(conn, state, use_rollups),
+            repeats=_repeats_read(state, use_rollups),
             # use_rollups=False: the straight path as it was, nothing shared
             state=state if use_rollups is not False else None,
         )
@@ -1380,9 +1446,9 @@ def kpis(
             # Straight from the cases table: one grouped scan gives the totals and the mixes.
             sums = _empty_sums()
             for window in plan.straight:
-                stored = _stored_repeats(conn, state, use_rollups)
+                repeats = _repeats_read(state, use_rollups)
                 for key, values in _cohort_straight(
-                    conn, q, "mix", window, stored_repeats=stored
+                    conn, q, "mix", window, repeats=repeats
                 ).items():
                     for name in MEASURES:
                         sums[name] += values[name]

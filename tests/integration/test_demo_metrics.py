@@ -107,21 +107,21 @@ MID_MONTH_CASES = [
 def test_a_custom_period_reads_each_edge_window_once(metrics, demo_engine, monkeypatch):
     """The page of a custom period asks for its edge windows for its totals, its
     children (the ranking) and its trend's last month: the cases table is read once
-    per window (and once for the closures after as_of, and once for the open cases'
-    changes since May's end), and every grouping adds up those rows to what a straight
-    read gives."""
+    per window (and once for the closures after as_of, whatever months they were
+    accepted in, and once for the open cases' changes since May's end), and every
+    grouping adds up those rows to what a straight read gives."""
     metrics.WINDOW_READS.clear()
     read, closures, changes = [], [], []
     cohort_query, closing_query = metrics._cohort_query, metrics._closing_query
     snapshot_changes = metrics._snapshot_changes
 
-    def counted(conn, q, keys, window, stored_repeats):
+    def counted(conn, q, keys, window, repeats):
         read.append(window)
-        return cohort_query(conn, q, keys, window, stored_repeats)
+        return cohort_query(conn, q, keys, window, repeats)
 
-    def counted_closures(conn, q, keys, accepted, closing):
-        closures.append((accepted, closing))
-        return closing_query(conn, q, keys, accepted, closing)
+    def counted_closures(conn, q, keys, closing, accepted=None):
+        closures.append((closing, accepted))
+        return closing_query(conn, q, keys, closing, accepted)
 
     def counted_changes(conn, q, keys, since):
         changes.append((q.as_of, since))
@@ -139,8 +139,9 @@ def test_a_custom_period_reads_each_edge_window_once(metrics, demo_engine, monke
     }
     assert read and len(read) == len(set(read)), read  # each window once
     assert {(w[0].year, w[0].month) for w in read} == {(2025, 3), (2025, 6)}
-    # as_of (06-17) inside June: the closures after it, once for kpis and children
-    assert closures and len(closures) == len(set(closures)), closures
+    # as_of (06-17) inside June: the closures after it, once for kpis, children and
+    # the trend (each of its own months of acceptance)
+    assert len(closures) == 1 and closures[0][1] is None, closures
     # open and overdue at 06-17: May's end plus the changes since, for kpis' totals,
     # levels and centers and for the children, from one read
     assert [since.date() for _, since in changes] == [date(2025, 5, 31)], changes
@@ -178,3 +179,59 @@ def test_as_of_inside_a_month_matches_the_cases_table(
         assert metrics.breakdown(*args, by, as_of, use_rollups=True) == metrics.breakdown(
             *args, by, as_of, use_rollups=False
         ), by
+
+
+# Filters under which a custom period's edge windows are read from the cases table
+# with their repeat petitions counted apart, from rollup_repeat.
+REPEAT_FILTERS = [
+    {},
+    {"kind": "petition"},
+    {"kind": "dispute"},  # no repeat petition can match
+    {"source": "walk_in"},
+    {"warning_level": "yellow"},
+]
+
+
+@pytest.mark.parametrize("filters", REPEAT_FILTERS, ids=lambda f: ",".join(f.values()) or "all")
+def test_repeat_petitions_counted_apart_match_the_search(
+    metrics, demo_engine, monkeypatch, filters
+):
+    """The rollup path's edge windows count repeat petitions in rollup_repeat by the
+    read's own keys (child, month, a dimension, or all three for kpis' mixes); every
+    grouping gives what the straight path's search among all the cases gives."""
+    metrics.WINDOW_READS.clear()
+    apart = []
+    repeat_rows = metrics._repeat_rows
+
+    def counted(conn, q, keys, window):
+        rows = repeat_rows(conn, q, keys, window)
+        apart.append(sum(row[-1] for row in rows))
+        return rows
+
+    monkeypatch.setattr(metrics, "_repeat_rows", counted)
+    args = (demo_engine, "150200", date(2025, 3, 5), date(2025, 6, 17))
+    fast = metrics.kpis(*args, use_rollups=True, **filters)
+    straight = metrics.kpis(*args, use_rollups=False, **filters)
+    fast.pop("meta"), straight.pop("meta")
+    assert fast == straight
+    for by in ("child", "month", "source", "category", "level", "center"):
+        assert metrics.breakdown(*args, by, use_rollups=True, **filters) == metrics.breakdown(
+            *args, by, use_rollups=False, **filters
+        ), by
+    if filters.get("kind") == "dispute":
+        assert fast["repeat_petitions"] == 0 and sum(apart) == 0
+    else:  # not vacuous: repeats in the edge windows, counted apart
+        assert fast["repeat_petitions"] > 0 and sum(apart) > 0, (fast, apart)
+
+
+def test_a_repeat_petition_gone_from_the_cases_table_keeps_its_count(metrics):
+    """Between a refresh and the next, rollup_repeat may hold a petition whose key the
+    cases' read no longer has: it gets a row of its own, as a stored count would."""
+    width = len(metrics.MEASURES)
+    cases = [("150203", *range(1, width + 1))]
+    rows = metrics._with_repeats(cases, [("150203", 4), ("150204", 2)])
+    at = metrics.REPEATS_AT
+    assert rows[0][1 + at] == 4 and rows[0][1:] != cases[0][1:]
+    assert rows[1][0] == "150204" and rows[1][1 + at] == 2
+    assert sum(rows[1][1:]) == 2
+    assert metrics._with_repeats(cases, []) == [cases[0][: 1 + at] + (0,) + cases[0][2 + at :]]
