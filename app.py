@@ -34,7 +34,7 @@ from components.url_state import is_ascii_digits
 from data_access.settings import get_settings
 from govdash import data
 from govdash.memory import limit_serving_memory
-from pages._region_view import prefetch_view
+from pages._region_view import PREFETCH_PRESETS_ROUTE, prefetch_presets, prefetch_view
 
 # Before any thread starts: SQLite's caches and glibc's per-thread heaps (govdash/memory.py).
 limit_serving_memory()
@@ -99,6 +99,18 @@ def prefetch_region_data():
     loads the scripts (pages/_region_view.py `prefetch_view`)."""
     if settings.prefetch and request.method == "GET" and not request.path.startswith(ASSETS_PREFIX):
         prefetch_view("/" + (dash.strip_relative_path(request.path) or ""), request.args.to_dict())
+
+
+@server.route(f"{app.config.routes_pathname_prefix}{PREFETCH_PRESETS_ROUTE}", methods=["POST"])
+def prefetch_region_presets():
+    """The period dropdown of a region page is reached for: start on its data for the
+    other presets (pages/_region_view.py `prefetch_presets`). `?path=` is the page's
+    path without the app's prefix, `?search=` its query. Nothing to say back: 204,
+    whatever the URL (a bad one only gives up; the page says why)."""
+    if settings.prefetch:
+        path = request.args.get("path", "")
+        prefetch_presets("/" + path.strip("/"), params_from_search(request.args.get("search")))
+    return "", 204
 
 
 @server.route(f"{app.config.routes_pathname_prefix}{GEOJSON_ROUTE}/<code>.json")

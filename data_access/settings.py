@@ -46,7 +46,8 @@ class Settings:
     # Its own setting (GOVDASH_PETITIONER_KEY), not the web secret: rotating one must
     # not change the other.
     petitioner_hash_key: str = "govdash-demo-key"
-    # Start on a region page's data when its HTML is asked for (GOVDASH_PREFETCH=0: off).
+    # Start on a region page's data when its HTML is asked for, and on its other period
+    # presets' when its period dropdown is pressed (GOVDASH_PREFETCH=0: off).
     prefetch: bool = True
 
 

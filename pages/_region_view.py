@@ -89,7 +89,7 @@ from components.tables import (
     grid_cases_html,
     ranking_table_html,
 )
-from components.url_state import Filters, is_ascii_digits
+from components.url_state import PRESETS, Filters, is_ascii_digits
 from govdash import data
 from pages._common import (
     PAGE_CRUMBS_ID,
@@ -284,6 +284,36 @@ def prefetch_view(path: str, params: dict[str, Any]) -> threading.Thread | None:
     """Start computing the data of the region page at `path` (any request path,
     without the app's prefix) and `params` in the background (see above); the thread,
     or None when the path shows no region view or enough is prefetching already."""
+    return _in_background(path, params, lambda code, scope: [page_filters(params)])
+
+
+# A person reaching for the period dropdown (assets/govdash.js `prefetchPresets`
+# posts the page's URL to PREFETCH_PRESETS_ROUTE, app.py) picks a preset some 0.3-1 s
+# later: the server computes the region's data for each preset meanwhile, so the
+# filter change finds it cached (or being computed, and waits for it) instead of
+# computing it after the click.
+PREFETCH_PRESETS_ROUTE = "_govdash/prefetch-presets"
+
+
+def prefetch_presets(path: str, params: dict[str, Any]) -> threading.Thread | None:
+    """Start computing the data of the region page at `path` and `params` for every
+    period preset but the period it shows, one after another in the dropdown's order
+    (PRESETS), in the background; as `prefetch_view`, at most PREFETCH_AT_ONCE."""
+
+    def presets(code: str, scope) -> list[Filters]:
+        shown = page_filters(params)
+        rest = {k: v for k, v in params.items() if k not in ("period", "from", "to")}
+        chosen = [page_filters({**rest, "period": preset}) for preset in PRESETS]
+        span = (shown.date_from, shown.date_to)
+        return [f for f in chosen if (f.date_from, f.date_to) != span]
+
+    return _in_background(path, params, presets)
+
+
+def _in_background(path: str, params: dict[str, Any], filters_of) -> threading.Thread | None:
+    """A thread computing the region page's data (`_view_calls`) for each of the
+    filters `filters_of(code, scope)` gives, unless the path shows no region view or
+    PREFETCH_AT_ONCE are running; it only gives up on a bad URL (the page says why)."""
     if not _shows_region_view(path) or not _prefetching.acquire(blocking=False):
         return None
 
@@ -293,9 +323,8 @@ def prefetch_view(path: str, params: dict[str, Any]) -> threading.Thread | None:
             if code is None:
                 return
             scope = data.region(code)
-            data.gather(
-                _view_calls(code, page_filters(params), children=scope.child_level is not None)
-            )
+            for filters in filters_of(code, scope):
+                data.gather(_view_calls(code, filters, children=scope.child_level is not None))
         except Exception:  # noqa: BLE001 - the page's own callback shows any error
             log.debug("prefetch of %s failed", path, exc_info=True)
         finally:

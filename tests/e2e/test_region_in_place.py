@@ -311,3 +311,36 @@ def test_a_preset_shows_its_dates_before_the_update_answers(dash_duo, dashboard_
     query = parse_qs(urlsplit(dash_duo.driver.current_url).query)
     assert query.get("period") == ["last_month"] and "from" not in query
     assert dash_duo.get_logs() == []
+
+
+def test_reaching_for_the_period_dropdown_prefetches_the_presets(
+    dash_duo, dashboard_app, free_port, monkeypatch
+):
+    """A press on the period dropdown posts the page's URL (assets/govdash.js
+    prefetchPresets) once per URL shown: the server starts on the other presets'
+    data; the preset then chosen is drawn as ever, with nothing in the console."""
+    import sys
+
+    app_module = sys.modules[dashboard_app.server.import_name]
+    asked: list[tuple[str, dict]] = []
+    prefetch = app_module.prefetch_presets
+
+    def recorded(path, params):
+        asked.append((path, params))
+        return prefetch(path, params)
+
+    monkeypatch.setattr(app_module, "prefetch_presets", recorded)
+    open_kundulun_2024(dash_duo, dashboard_app, free_port)
+    driver = dash_duo.driver
+    WebDriverWait(driver, 20).until(EC.element_to_be_clickable((By.ID, "filter-period"))).click()
+    wait(dash_duo, lambda d: asked)
+    assert asked == [("/region/150203", {"from": "2024-01-01", "to": "2024-12-31"})]
+    driver.find_element(By.ID, "filter-period").click()  # closed again: asked already
+    choose_period(dash_duo, "last_month")
+    first = preset_period("last_month", date.today())[0]
+    wait(dash_duo, lambda d: first.isoformat() in d.find_element(By.ID, "page-meta").text)
+    drawn(dash_duo)
+    WebDriverWait(driver, 20).until(EC.element_to_be_clickable((By.ID, "filter-period"))).click()
+    wait(dash_duo, lambda d: len(asked) == 2)  # a new URL shown: asked for again
+    assert asked[1] == ("/region/150203", {"period": "last_month"})
+    assert dash_duo.get_logs() == []

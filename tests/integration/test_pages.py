@@ -552,6 +552,70 @@ def test_the_cockpits_html_request_prefetches_the_top_region(app_module, monkeyp
     assert _region_view.build_view(data.top_region(), page_filters(query)).figures
 
 
+def test_reaching_for_the_period_dropdown_prefetches_the_other_presets(app_module, monkeypatch):
+    """The browser posts the page's URL when a person reaches for the period dropdown
+    (assets/govdash.js prefetchPresets): the region's data for every other preset,
+    under the page's other filters, is computed in the background, so that picking one
+    computes nothing more."""
+    from components.url_state import PRESETS
+    from govdash import data
+    from pages import _region_view
+    from pages._common import page_filters
+
+    _prefetches_done()
+    client = app_module.server.test_client()
+    route = "/" + _region_view.PREFETCH_PRESETS_ROUTE
+    search = "?period=this_year&kind=dispute&lang=en"
+    reply = client.post(route, query_string={"path": "region/150203", "search": search})
+    assert reply.status_code == 204 and reply.get_data() == b""
+    _prefetches_done()
+
+    def computed(*args, **kwargs):
+        raise AssertionError("computed, not prefetched")
+
+    monkeypatch.setattr(data._metrics, "kpis", computed)
+    monkeypatch.setattr(data._metrics, "breakdown", computed)
+    shown = page_filters({"period": "this_year"})
+    for preset in PRESETS:
+        filters = page_filters({"period": preset, "kind": "dispute", "lang": "en"})
+        if (filters.date_from, filters.date_to) == (shown.date_from, shown.date_to):
+            continue  # the period shown (近12个月 in December too): its page's own
+        view = _region_view.build_view("150203", filters)
+        assert view.children is not None and view.figures, preset
+
+
+def test_prefetch_off_starts_nothing_for_the_presets(app_module, monkeypatch):
+    import dataclasses
+
+    from pages import _region_view
+
+    monkeypatch.setattr(
+        app_module, "settings", dataclasses.replace(app_module.settings, prefetch=False)
+    )
+    monkeypatch.setattr(app_module, "prefetch_presets", None)  # a call would fail
+    client = app_module.server.test_client()
+    route = "/" + _region_view.PREFETCH_PRESETS_ROUTE
+    query = {"path": "region/150203", "search": "?period=this_year"}
+    assert client.post(route, query_string=query).status_code == 204
+
+
+def test_a_bad_prefetch_of_presets_gives_up_quietly(app_module, caplog):
+    from pages import _region_view
+
+    client = app_module.server.test_client()
+    route = "/" + _region_view.PREFETCH_PRESETS_ROUTE
+    for query in (
+        {},
+        {"path": "cases", "search": "?period=last_month"},
+        {"path": "region/999999"},
+        {"path": "region/150203", "search": "?from=2024-13-01&region=x&period=nope"},
+        {"path": "../../etc/passwd", "search": "%%%"},
+    ):
+        assert client.post(route, query_string=query).status_code == 204, query
+    _prefetches_done()
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "WARNING")]
+
+
 def test_only_region_views_are_prefetched_and_bad_urls_fail_quietly(app_module, caplog):
     from pages._region_view import prefetch_code, prefetch_view
 

@@ -50,3 +50,9 @@ def test_every_filter_bar_id_the_script_names_is_a_python_constant():
     }
     named = set(re.findall(r'"(filter-[a-z-]+)"', _source()))
     assert named and named <= known, named - known
+
+
+def test_the_presets_prefetch_route_is_the_python_one():
+    from pages._region_view import PREFETCH_PRESETS_ROUTE
+
+    assert _js_string("PREFETCH_PRESETS_ROUTE") == PREFETCH_PRESETS_ROUTE
