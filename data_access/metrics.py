@@ -527,12 +527,12 @@ REPEATS_AT = MEASURES.index("repeat_petitions")
 def _repeat_rows(conn: Connection, q: Query, keys: list, window: Window) -> list[tuple]:
     """(*keys, count) of the repeat petitions accepted in `window` under the scope and
     filters, from rollup_repeat (keys on its columns: `_cohort_keys(..., RollupRepeat)`)."""
-    if q.kind not in (None, "petition"):
+    if q.kind and q.kind != "petition":
         return []
     r = RollupRepeat
     conditions = [_case_scope(q.scope, table=r), r.accepted_at.between(*window)]
     for name in ("source", "warning_level", "category"):
-        if (value := getattr(q, name)) is not None:
+        if value := getattr(q, name):  # as _case_filters reads the filters
             conditions.append(getattr(r, name) == value)
     labeled = [key.label(f"key{i}") for i, key in enumerate(keys)]
     return list(conn.execute(select(*labeled, func.count()).where(*conditions).group_by(*keys)))
@@ -643,16 +643,23 @@ def _collapse(group: str | None, window: Window, rows: tuple[tuple, ...]) -> Gro
     return out
 
 
-def _repeats_read(state: State | None, use_rollups: bool | None) -> str:
-    """How the cases-table reads count the repeat petitions (SEARCH, STORED, APART):
-    with the rollups built, APART, from rollup_repeat (current whenever the rollups
-    are): looking for each petition's earlier one among all the cases was half of
-    such a read's time (at 10M cases, a city's half month: 137 ms against 63 ms, and
-    3 ms for rollup_repeat's rows); else SEARCH (the straight path, use_rollups=False,
-    as METRICS.md defines it)."""
-    if use_rollups is not False and state is not None and state.max_event_at is not None:
+def _repeats_read(conn: Connection, q: Query, state: State | None, use_rollups: bool | None) -> str:
+    """How the cases-table reads count the repeat petitions (SEARCH, STORED, APART).
+
+    With the rollups built (rollup_repeat is current whenever they are), a range of
+    villages (a city, district or township) counts them APART: looking for each
+    petition's earlier one among all the cases was half of such a read's time (at 10M
+    cases, a city's half month on PostgreSQL: 137 ms against 63 ms, and 3 ms for
+    rollup_repeat's rows). A village's or grid's few petitions are looked up one by
+    one instead (rollup_repeat is read by time: a village's year would read the whole
+    city's): STORED on SQLite, a primary-key probe each (there every index holds the
+    case id); SEARCH on PostgreSQL, whose covering indexes don't hold it. Without the
+    rollups (or use_rollups=False), SEARCH: METRICS.md's definition itself."""
+    if use_rollups is False or state is None or state.max_event_at is None:
+        return SEARCH
+    if q.scope.level in ("city", "district", "township"):
         return APART
-    return SEARCH
+    return STORED if conn.dialect.name == "sqlite" else SEARCH
 
 
 def _rollup_region_filter(table, q: Query, group: str | None, dialect: str) -> list:
@@ -886,7 +893,7 @@ def _rollup_parts(
     ]
     for window in plan.minus:
         sums = _cohort_straight(
-            conn, q, group, window, repeats=_repeats_read(state, True), state=state
+            conn, q, group, window, repeats=_repeats_read(conn, q, state, True), state=state
         )
         parts.append((-1, sums))
     first, last = plan.rollup_months
@@ -983,7 +990,7 @@ def cohort_sums(
             q,
             group,
             window,
-            repeats=_repeats_read(state, use_rollups),
+            repeats=_repeats_read(conn, q, state, use_rollups),
             # use_rollups=False: the straight path as it was, nothing shared
             state=state if use_rollups is not False else None,
         )
@@ -1446,7 +1453,7 @@ def kpis(
             # Straight from the cases table: one grouped scan gives the totals and the mixes.
             sums = _empty_sums()
             for window in plan.straight:
-                repeats = _repeats_read(state, use_rollups)
+                repeats = _repeats_read(conn, q, state, use_rollups)
                 for key, values in _cohort_straight(
                     conn, q, "mix", window, repeats=repeats
                 ).items():

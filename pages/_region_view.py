@@ -284,7 +284,7 @@ def prefetch_view(path: str, params: dict[str, Any]) -> threading.Thread | None:
     """Start computing the data of the region page at `path` (any request path,
     without the app's prefix) and `params` in the background (see above); the thread,
     or None when the path shows no region view or enough is prefetching already."""
-    return _in_background(path, params, lambda code, scope: [page_filters(params)])
+    return _in_background(path, params, lambda code, scope: [page_filters(params)], _prefetching)
 
 
 # A person reaching for the period dropdown (assets/govdash.js `prefetchPresets`
@@ -293,12 +293,17 @@ def prefetch_view(path: str, params: dict[str, Any]) -> threading.Thread | None:
 # filter change finds it cached (or being computed, and waits for it) instead of
 # computing it after the click.
 PREFETCH_PRESETS_ROUTE = "_govdash/prefetch-presets"
+# One at a time per process, apart from the pages' prefetches (which it must not keep
+# waiting), and each preset's data calls one after another: the person's own filter
+# change, when it comes, must not wait for connections or CPUs held by guesses.
+_prefetching_presets = threading.BoundedSemaphore(1)
 
 
 def prefetch_presets(path: str, params: dict[str, Any]) -> threading.Thread | None:
     """Start computing the data of the region page at `path` and `params` for every
     period preset but the period it shows, one after another in the dropdown's order
-    (PRESETS), in the background; as `prefetch_view`, at most PREFETCH_AT_ONCE."""
+    (PRESETS), in the background; the thread, or None when the path shows no region
+    view or a prefetch of presets is running already."""
 
     def presets(code: str, scope) -> list[Filters]:
         shown = page_filters(params)
@@ -307,14 +312,22 @@ def prefetch_presets(path: str, params: dict[str, Any]) -> threading.Thread | No
         span = (shown.date_from, shown.date_to)
         return [f for f in chosen if (f.date_from, f.date_to) != span]
 
-    return _in_background(path, params, presets)
+    return _in_background(path, params, presets, _prefetching_presets, side_by_side=False)
 
 
-def _in_background(path: str, params: dict[str, Any], filters_of) -> threading.Thread | None:
-    """A thread computing the region page's data (`_view_calls`) for each of the
-    filters `filters_of(code, scope)` gives, unless the path shows no region view or
-    PREFETCH_AT_ONCE are running; it only gives up on a bad URL (the page says why)."""
-    if not _shows_region_view(path) or not _prefetching.acquire(blocking=False):
+def _in_background(
+    path: str,
+    params: dict[str, Any],
+    filters_of,
+    slots: threading.BoundedSemaphore,
+    *,
+    side_by_side: bool = True,
+) -> threading.Thread | None:
+    """A thread computing the region page's data (`_view_calls`: side by side, or one
+    call after another) for each of the filters `filters_of(code, scope)` gives,
+    unless the path shows no region view or all `slots` are taken; it only gives up on
+    a bad URL (the page says why)."""
+    if not _shows_region_view(path) or not slots.acquire(blocking=False):
         return None
 
     def run() -> None:
@@ -324,17 +337,22 @@ def _in_background(path: str, params: dict[str, Any], filters_of) -> threading.T
                 return
             scope = data.region(code)
             for filters in filters_of(code, scope):
-                data.gather(_view_calls(code, filters, children=scope.child_level is not None))
+                calls = _view_calls(code, filters, children=scope.child_level is not None)
+                if side_by_side:
+                    data.gather(calls)
+                else:
+                    for call in calls.values():
+                        call()
         except Exception:  # noqa: BLE001 - the page's own callback shows any error
             log.debug("prefetch of %s failed", path, exc_info=True)
         finally:
-            _prefetching.release()
+            slots.release()
 
     thread = threading.Thread(target=run, name="govdash-prefetch", daemon=True)
     try:
         thread.start()
     except RuntimeError:  # no thread to be had: the page computes its data itself
-        _prefetching.release()
+        slots.release()
         return None
     return thread
 

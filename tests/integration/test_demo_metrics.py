@@ -199,29 +199,59 @@ def test_repeat_petitions_counted_apart_match_the_search(
     """The rollup path's edge windows count repeat petitions in rollup_repeat by the
     read's own keys (child, month, a dimension, or all three for kpis' mixes); every
     grouping gives what the straight path's search among all the cases gives."""
-    metrics.WINDOW_READS.clear()
-    apart = []
-    repeat_rows = metrics._repeat_rows
+    modes = []
+    cohort_query = metrics._cohort_query
 
-    def counted(conn, q, keys, window):
-        rows = repeat_rows(conn, q, keys, window)
-        apart.append(sum(row[-1] for row in rows))
-        return rows
+    def counted(conn, q, keys, window, repeats):
+        modes.append(repeats)
+        return cohort_query(conn, q, keys, window, repeats)
 
-    monkeypatch.setattr(metrics, "_repeat_rows", counted)
+    monkeypatch.setattr(metrics, "_cohort_query", counted)
     args = (demo_engine, "150200", date(2025, 3, 5), date(2025, 6, 17))
-    fast = metrics.kpis(*args, use_rollups=True, **filters)
-    straight = metrics.kpis(*args, use_rollups=False, **filters)
-    fast.pop("meta"), straight.pop("meta")
-    assert fast == straight
-    for by in ("child", "month", "source", "category", "level", "center"):
-        assert metrics.breakdown(*args, by, use_rollups=True, **filters) == metrics.breakdown(
-            *args, by, use_rollups=False, **filters
-        ), by
+    for by in (None, "child", "month", "source", "category", "level", "center"):
+        metrics.WINDOW_READS.clear()
+        modes.clear()
+        if by is None:
+            fast = metrics.kpis(*args, use_rollups=True, **filters)
+        else:
+            fast = metrics.breakdown(*args, by, use_rollups=True, **filters)
+        assert modes and set(modes) == {"stored" if by == "center" else "apart"}, (by, modes)
+        if by is None:
+            straight = metrics.kpis(*args, use_rollups=False, **filters)
+            fast.pop("meta"), straight.pop("meta")
+            total = fast
+        else:
+            straight = metrics.breakdown(*args, by, use_rollups=False, **filters)
+        assert fast == straight, by
     if filters.get("kind") == "dispute":
-        assert fast["repeat_petitions"] == 0 and sum(apart) == 0
-    else:  # not vacuous: repeats in the edge windows, counted apart
-        assert fast["repeat_petitions"] > 0 and sum(apart) > 0, (fast, apart)
+        assert total["repeat_petitions"] == 0
+    else:  # not vacuous: repeats in the edge windows
+        assert total["repeat_petitions"] > 0
+
+
+def test_a_villages_repeat_petitions_are_looked_up_one_by_one(metrics, demo_engine, monkeypatch):
+    """rollup_repeat is read by time: a village's (or grid's) reads look its few
+    petitions up (SQLite: in rollup_repeat, by id) rather than read the city's."""
+    modes = []
+    cohort_query = metrics._cohort_query
+
+    def counted(conn, q, keys, window, repeats):
+        modes.append(repeats)
+        return cohort_query(conn, q, keys, window, repeats)
+
+    monkeypatch.setattr(metrics, "_cohort_query", counted)
+    township = "150203001"
+    villages = metrics.breakdown(demo_engine, township, *YEAR_2024, "child")
+    village = max(villages, key=lambda v: v["repeat_petitions"])["key"]
+    for region in (village, village + "001"):
+        args = (demo_engine, region, date(2024, 3, 5), date(2024, 9, 17))
+        metrics.WINDOW_READS.clear()
+        modes.clear()
+        fast = metrics.kpis(*args, use_rollups=True)
+        assert modes and set(modes) == {"stored"}, modes
+        straight = metrics.kpis(*args, use_rollups=False)
+        fast.pop("meta"), straight.pop("meta")
+        assert fast == straight, region
 
 
 def test_a_repeat_petition_gone_from_the_cases_table_keeps_its_count(metrics):

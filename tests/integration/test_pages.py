@@ -563,6 +563,7 @@ def test_reaching_for_the_period_dropdown_prefetches_the_other_presets(app_modul
     from pages._common import page_filters
 
     _prefetches_done()
+    data.cache.clear()  # nothing left from an earlier test
     client = app_module.server.test_client()
     route = "/" + _region_view.PREFETCH_PRESETS_ROUTE
     search = "?period=this_year&kind=dispute&lang=en"
@@ -599,21 +600,54 @@ def test_prefetch_off_starts_nothing_for_the_presets(app_module, monkeypatch):
     assert client.post(route, query_string=query).status_code == 204
 
 
-def test_a_bad_prefetch_of_presets_gives_up_quietly(app_module, caplog):
+def test_a_bad_prefetch_of_presets_gives_up_quietly(app_module, caplog, monkeypatch):
     from pages import _region_view
 
+    computed = []
+    view_calls = _region_view._view_calls
+    monkeypatch.setattr(
+        _region_view, "_view_calls", lambda *a, **k: computed.append(a) or view_calls(*a, **k)
+    )
     client = app_module.server.test_client()
     route = "/" + _region_view.PREFETCH_PRESETS_ROUTE
     for query in (
-        {},
-        {"path": "cases", "search": "?period=last_month"},
-        {"path": "region/999999"},
-        {"path": "region/150203", "search": "?from=2024-13-01&region=x&period=nope"},
+        {"path": "cases", "search": "?period=last_month"},  # not a region view
+        {"path": "region/999999"},  # no such region
+        {"path": "region/150203/x"},
         {"path": "../../etc/passwd", "search": "%%%"},
     ):
         assert client.post(route, query_string=query).status_code == 204, query
+        _prefetches_done()
+    assert not computed
+    # the page's bad parameters are the page's to report; the presets still come
+    query = {"path": "region/150203", "search": "?from=2024-13-01&region=x&period=nope"}
+    assert client.post(route, query_string=query).status_code == 204
     _prefetches_done()
+    assert computed and {a[0] for a in computed} == {"150203"}
     assert not [r for r in caplog.records if r.levelname in ("ERROR", "WARNING")]
+
+
+def test_one_prefetch_of_presets_at_a_time_apart_from_the_pages(app_module, monkeypatch):
+    """A second press while the presets are being computed starts nothing more, and
+    a page's own prefetch is not kept waiting by them."""
+    import threading
+
+    from pages import _region_view
+
+    _prefetches_done()
+    release = threading.Event()
+    monkeypatch.setattr(_region_view, "_view_calls", lambda *a, **k: release.wait(30) and {})
+    first = _region_view.prefetch_presets("/region/150203", {})
+    try:
+        assert first is not None and first.is_alive()
+        assert _region_view.prefetch_presets("/region/150204", {}) is None
+        page = _region_view.prefetch_view("/region/150204", {"period": "last_month"})
+        assert page is not None  # the pages' slots are their own
+    finally:
+        release.set()
+    _prefetches_done()
+    assert _region_view.prefetch_presets("/region/150204", {}) is not None
+    _prefetches_done()
 
 
 def test_only_region_views_are_prefetched_and_bad_urls_fail_quietly(app_module, caplog):
