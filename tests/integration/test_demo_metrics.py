@@ -192,14 +192,10 @@ REPEAT_FILTERS = [
 ]
 
 
-@pytest.mark.parametrize("filters", REPEAT_FILTERS, ids=lambda f: ",".join(f.values()) or "all")
-def test_repeat_petitions_counted_apart_match_the_search(
-    metrics, demo_engine, monkeypatch, filters
-):
-    """The rollup path's edge windows count repeat petitions in rollup_repeat by the
-    read's own keys (child, month, a dimension, or all three for kpis' mixes); every
-    grouping gives what the straight path's search among all the cases gives."""
-    modes = []
+@pytest.fixture
+def repeat_modes(metrics, monkeypatch) -> list[str]:
+    """How each cases-table cohort read counts its repeat petitions, in order."""
+    modes: list[str] = []
     cohort_query = metrics._cohort_query
 
     def counted(conn, q, keys, window, repeats):
@@ -207,6 +203,17 @@ def test_repeat_petitions_counted_apart_match_the_search(
         return cohort_query(conn, q, keys, window, repeats)
 
     monkeypatch.setattr(metrics, "_cohort_query", counted)
+    return modes
+
+
+@pytest.mark.parametrize("filters", REPEAT_FILTERS, ids=lambda f: ",".join(f.values()) or "all")
+def test_repeat_petitions_counted_apart_match_the_search(
+    metrics, demo_engine, repeat_modes, filters
+):
+    """The rollup path's edge windows count repeat petitions in rollup_repeat by the
+    read's own keys (child, month, a dimension, or all three for kpis' mixes); every
+    grouping gives what the straight path's search among all the cases gives."""
+    modes = repeat_modes
     args = (demo_engine, "150200", date(2025, 3, 5), date(2025, 6, 17))
     for by in (None, "child", "month", "source", "category", "level", "center"):
         metrics.WINDOW_READS.clear()
@@ -229,17 +236,10 @@ def test_repeat_petitions_counted_apart_match_the_search(
         assert total["repeat_petitions"] > 0
 
 
-def test_a_villages_repeat_petitions_are_looked_up_one_by_one(metrics, demo_engine, monkeypatch):
+def test_a_villages_repeat_petitions_are_looked_up_one_by_one(metrics, demo_engine, repeat_modes):
     """rollup_repeat is read by time: a village's (or grid's) reads look its few
     petitions up (SQLite: in rollup_repeat, by id) rather than read the city's."""
-    modes = []
-    cohort_query = metrics._cohort_query
-
-    def counted(conn, q, keys, window, repeats):
-        modes.append(repeats)
-        return cohort_query(conn, q, keys, window, repeats)
-
-    monkeypatch.setattr(metrics, "_cohort_query", counted)
+    modes = repeat_modes
     township = "150203001"
     villages = metrics.breakdown(demo_engine, township, *YEAR_2024, "child")
     village = max(villages, key=lambda v: v["repeat_petitions"])["key"]
