@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 from sqlalchemy.exc import IntegrityError
 
 from data_access.models import Base, Case, Center, Grid, Region
@@ -112,3 +112,14 @@ def test_an_upgrade_that_changes_the_rollups_rebuilds_them(any_engine):
     through_rollups.pop("meta"), straight.pop("meta")
     assert through_rollups == straight
     assert through_rollups["accepted"] > 0
+
+
+def test_postgresql_connections_group_in_memory_without_jit(pg_engine):
+    """Every pooled PostgreSQL connection is set up for the dashboard's short grouped
+    reads (data_access/engine.py): no JIT, and room to hash a city's half month."""
+    from data_access.engine import POSTGRESQL_WORK_MEM
+
+    with pg_engine.connect() as conn, pg_engine.connect() as other:
+        for connection in (conn, other):
+            assert connection.execute(text("SHOW jit")).scalar() == "off"
+            assert connection.execute(text("SHOW work_mem")).scalar() == POSTGRESQL_WORK_MEM
