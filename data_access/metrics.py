@@ -420,13 +420,17 @@ def _case_filters(q: Query, *, time_first: bool = False) -> list:
     conditions = [accepted_population(), _case_scope(q.scope, time_first=time_first)]
     if q.kind:
         conditions.append(Case.kind == q.kind)
-    if q.source:
-        conditions.append(Case.source == q.source)
-    if q.warning_level:
-        conditions.append(Case.warning_level == q.warning_level)
-    if q.category:
-        conditions.append(Case.category == q.category)
-    return conditions
+    return conditions + _dimension_filters(q)
+
+
+def _dimension_filters(q: Query, table: Any = Case) -> list:
+    """The source, warning level and category filters on the cases table (or
+    rollup_repeat, which has those columns)."""
+    return [
+        getattr(table, name) == value
+        for name in ("source", "warning_level", "category")
+        if (value := getattr(q, name))
+    ]
 
 
 def _case_group_key(q: Query, group: str | None, table: Any = Case):
@@ -469,8 +473,6 @@ def _cohort_straight(
     inside one month is read once for every grouping (see `_window_rows`)."""
     if _shares_window(q, group, window, state):
         return _collapse(group, window, _window_rows(conn, q, window, repeats, state))
-    if repeats == APART and group == "center":  # rollup_repeat has no center
-        repeats = STORED if conn.dialect.name == "sqlite" else SEARCH
     out: GroupedSums = {}
     width = 3 if group == "mix" else 1
     rows = conn.execute(_cohort_query(conn, q, _cohort_keys(q, group), window, repeats)).all()
@@ -530,10 +532,11 @@ def _repeat_rows(conn: Connection, q: Query, keys: list, window: Window) -> list
     if q.kind and q.kind != "petition":
         return []
     r = RollupRepeat
-    conditions = [_case_scope(q.scope, table=r), r.accepted_at.between(*window)]
-    for name in ("source", "warning_level", "category"):
-        if value := getattr(q, name):  # as _case_filters reads the filters
-            conditions.append(getattr(r, name) == value)
+    conditions = [
+        _case_scope(q.scope, table=r),
+        *_dimension_filters(q, r),
+        r.accepted_at.between(*window),
+    ]
     labeled = [key.label(f"key{i}") for i, key in enumerate(keys)]
     return list(conn.execute(select(*labeled, func.count()).where(*conditions).group_by(*keys)))
 
@@ -643,7 +646,9 @@ def _collapse(group: str | None, window: Window, rows: tuple[tuple, ...]) -> Gro
     return out
 
 
-def _repeats_read(conn: Connection, q: Query, state: State | None, use_rollups: bool | None) -> str:
+def _repeats_read(
+    conn: Connection, q: Query, group: str | None, state: State | None, use_rollups: bool | None
+) -> str:
     """How the cases-table reads count the repeat petitions (SEARCH, STORED, APART).
 
     With the rollups built (rollup_repeat is current whenever they are), a range of
@@ -652,12 +657,13 @@ def _repeats_read(conn: Connection, q: Query, state: State | None, use_rollups: 
     cases, a city's half month on PostgreSQL: 137 ms against 63 ms, and 3 ms for
     rollup_repeat's rows). A village's or grid's few petitions are looked up one by
     one instead (rollup_repeat is read by time: a village's year would read the whole
-    city's): STORED on SQLite, a primary-key probe each (there every index holds the
-    case id); SEARCH on PostgreSQL, whose covering indexes don't hold it. Without the
-    rollups (or use_rollups=False), SEARCH: METRICS.md's definition itself."""
+    city's), and so are those of a grouping by center (rollup_repeat has no center):
+    STORED on SQLite, a primary-key probe each (there every index holds the case id);
+    SEARCH on PostgreSQL, whose covering indexes don't hold it. Without the rollups
+    (or use_rollups=False), SEARCH: METRICS.md's definition itself."""
     if use_rollups is False or state is None or state.max_event_at is None:
         return SEARCH
-    if q.scope.level in ("city", "district", "township"):
+    if q.scope.level in ("city", "district", "township") and group != "center":
         return APART
     return STORED if conn.dialect.name == "sqlite" else SEARCH
 
@@ -893,7 +899,7 @@ def _rollup_parts(
     ]
     for window in plan.minus:
         sums = _cohort_straight(
-            conn, q, group, window, repeats=_repeats_read(conn, q, state, True), state=state
+            conn, q, group, window, repeats=_repeats_read(conn, q, group, state, True), state=state
         )
         parts.append((-1, sums))
     first, last = plan.rollup_months
@@ -990,7 +996,7 @@ def cohort_sums(
             q,
             group,
             window,
-            repeats=_repeats_read(conn, q, state, use_rollups),
+            repeats=_repeats_read(conn, q, group, state, use_rollups),
             # use_rollups=False: the straight path as it was, nothing shared
             state=state if use_rollups is not False else None,
         )
@@ -1453,7 +1459,7 @@ def kpis(
             # Straight from the cases table: one grouped scan gives the totals and the mixes.
             sums = _empty_sums()
             for window in plan.straight:
-                repeats = _repeats_read(conn, q, state, use_rollups)
+                repeats = _repeats_read(conn, q, "mix", state, use_rollups)
                 for key, values in _cohort_straight(
                     conn, q, "mix", window, repeats=repeats
                 ).items():
