@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from html import escape
 from typing import Any
-from urllib.parse import parse_qs, parse_qsl, unquote
+from urllib.parse import parse_qs, unquote
 
 import dash
 import dash_bootstrap_components as dbc
@@ -20,7 +20,13 @@ from dash import ClientsideFunction, Input, Output, State, callback, clientside_
 
 from data_access.settings import get_settings
 
-from .filters import URL_ID, merge_query, relative_path, strip_relative_path
+from .filters import (
+    URL_ID,
+    merge_query,
+    params_from_search,
+    relative_path,
+    strip_relative_path,
+)
 from .i18n import LANGS, normalize_lang, t
 from .url_state import is_ascii_digits
 
@@ -68,7 +74,7 @@ def current_region(pathname: str | None, params: dict[str, str]) -> str | None:
 
 def nav_links(pathname: str | None, search: str | None) -> list[tuple[str, str, str, bool]]:
     """(href, label key, path, active) for every navigation item."""
-    params = dict(parse_qsl((search or "").lstrip("?")))
+    params = params_from_search(search)
     region = current_region(pathname, params)
     shared = {k: v for k, v in params.items() if k in SHARED_PARAMS}
     base = merge_query("", shared)
@@ -90,7 +96,7 @@ def nav_links(pathname: str | None, search: str | None) -> list[tuple[str, str, 
 def create_navbar(pathname: str | None = "/", search: str | None = "") -> dbc.Navbar:
     """The bar in the URL's language, else the deployment's (GOVDASH_LANG); the switch
     names lang= only when it goes to the other one (assets/govdash.js navLinks)."""
-    params = dict(parse_qsl((search or "").lstrip("?")))
+    params = params_from_search(search)
     default = normalize_lang(get_settings().lang)
     lang = params["lang"] if params.get("lang") in LANGS else default
     links = nav_links(pathname, search)

@@ -766,6 +766,14 @@ def test_nav_links_keep_filters_and_region():
     assert current_region("/petitions", {"region": "150203001"}) == "150203001"
 
 
+def test_a_repeated_parameter_keeps_its_first_value_in_the_navbar():
+    """As the pages and the browser's navLinks (URLSearchParams.get) read it."""
+    search = "?lang=en&lang=zh&period=last_month&period=this_year&region=150203&region=150204"
+    hrefs = {target: href for href, _key, target, _active in nav_links("/cases", search)}
+    assert hrefs["/petitions"] == "/petitions?lang=en&period=last_month&region=150203"
+    assert "Cockpit" in texts(create_navbar("/cases", search))
+
+
 def test_navbar_language_switch():
     zh = create_navbar("/region/150203", "?period=this_year")
     assert find(zh, "lang-switch").href == "/region/150203?period=this_year&lang=en"
