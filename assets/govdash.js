@@ -437,8 +437,8 @@
         var region = parts.length >= 2 && parts[0] === "region" ? parts[1] : params.get("region");
         var shared = {};
         params.forEach(function (value, key) {
-            if (SHARED_PARAMS.indexOf(key) >= 0) {
-                shared[key] = value;  // the last value wins, in first-seen order
+            if (SHARED_PARAMS.indexOf(key) >= 0 && !(key in shared)) {
+                shared[key] = value;  // the first value, as the pages read it
             }
         });
         var base = mergeQuery("", shared);
