@@ -541,6 +541,12 @@
         if (!target || !target.closest || !target.closest("#" + PERIOD_ID)) {
             return;
         }
+        /* Keyboard focus only: the dropdown takes focus back after an option is
+           picked, and that focus must not prefetch the next URL's presets while the
+           server answers the change itself. */
+        if (event.type === "focusin" && target.matches && !target.matches(":focus-visible")) {
+            return;
+        }
         var shown = window.location.pathname + window.location.search;
         if (presetsAskedFor === shown || !navigator.sendBeacon) {
             return;

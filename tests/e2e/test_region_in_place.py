@@ -342,7 +342,38 @@ def test_reaching_for_the_period_dropdown_prefetches_the_presets(
     first = preset_period("last_month", date.today())[0]
     wait(dash_duo, lambda d: first.isoformat() in d.find_element(By.ID, "page-meta").text)
     drawn(dash_duo)
+    # The dropdown takes focus back after the pick: that is no one reaching for it, and
+    # must not start the next URL's presets while the server answers the change.
+    time.sleep(0.5)
+    assert len(asked) == 1, asked
     WebDriverWait(driver, 20).until(EC.element_to_be_clickable((By.ID, "filter-period"))).click()
     wait(dash_duo, lambda d: len(asked) == 2)  # a new URL shown: asked for again
     assert asked[1] == ("/region/150203", {"period": "last_month"})
+    assert dash_duo.get_logs() == []
+
+
+def test_keyboard_focus_on_the_period_dropdown_prefetches_the_presets(
+    dash_duo, dashboard_app, free_port, monkeypatch
+):
+    """Tabbing onto the period dropdown is reaching for it too: the presets are asked
+    for once, as on a press."""
+    import sys
+
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    app_module = sys.modules[dashboard_app.server.import_name]
+    asked: list[tuple[str, dict]] = []
+    monkeypatch.setattr(app_module, "prefetch_presets", lambda path, params: asked.append(path))
+    open_kundulun_2024(dash_duo, dashboard_app, free_port)
+    driver = dash_duo.driver
+    tabs = 0
+    while tabs < 40 and not driver.execute_script(
+        "return !!(document.activeElement && document.activeElement.closest"
+        " && document.activeElement.closest('#filter-period'));"
+    ):
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        tabs += 1
+    wait(dash_duo, lambda d: asked)
+    assert asked == ["/region/150203"]
     assert dash_duo.get_logs() == []
