@@ -246,6 +246,7 @@ class _Resolved:
             "repeat": is_repeat_petition(),
             "village_contained": by["village_contained"],
             "township_contained": by["township_contained"],
+            "in_grid": Case.grid_code.is_not(None),
         }[self.status]
         if extra is not None:
             conditions.append(extra)

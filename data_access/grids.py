@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, func, select
 
 from .measures import accepted_population
-from .metrics import _connect, resolve_query
+from .metrics import _connect, _meta, resolve_query
 from .models import Case, Grid
 
 __all__ = ["grid_activity"]
@@ -32,8 +32,9 @@ def grid_activity(
     (zero included), and per child region: grids, silent grids, cases.
 
     Returns {"grids": [{code, name, village_code, member_count, accepted}],
-    "by_child": [{key, name, grids, silent_grids, accepted}]} — grids sorted by code,
-    children in code order (for a village the children are its grids).
+    "by_child": [{key, name, grids, silent_grids, accepted}], "meta"} — grids sorted by
+    code, children in code order (for a village the children are its grids); meta as
+    metrics' (its as_of: the moment the counts were read at).
     """
     with _connect(bind) as conn:
         state, ref, q = resolve_query(
@@ -107,4 +108,8 @@ def grid_activity(
             entry["grids"] += 1
             entry["silent_grids"] += grid["accepted"] == 0
             entry["accepted"] += grid["accepted"]
-        return {"grids": grids, "by_child": [by_child[k] for k in sorted(by_child)]}
+        return {
+            "grids": grids,
+            "by_child": [by_child[k] for k in sorted(by_child)],
+            "meta": _meta(q, state, ref),
+        }

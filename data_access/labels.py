@@ -201,6 +201,16 @@ LIST_STATUSES["open_in_time"] = (
     "",
 )
 
+# The cases located in a grid: what the grids page's 网格内受理量 counts (grid_activity).
+LIST_STATUSES["in_grid"] = (
+    ("网格内受理", "Cases in grids"),
+    (
+        "统计期内受理、已落到网格的案件（网格页的网格内受理量）",
+        "accepted in the period and placed in a grid (the grids page's cases in grids)",
+    ),
+    "",
+)
+
 # Case categories (cases.category): stored as Chinese text, a vocabulary per kind
 # (the demo's is data_access/demo.py's); a category not listed here is shown as stored.
 CATEGORY_LABELS: dict[str, Label] = {

@@ -1,7 +1,7 @@
 """/cases — the cases behind any number (drill-through), with CSV/XLSX download.
 
 URL: /cases?region=CODE&from=D&to=D (or period=PRESET)&kind=&source=&level=
-         &category=&status=all|closed|open|overdue|…&center=ID&as_of=D&lang=en
+         &category=&status=all|closed|open|overdue|in_grid|…&center=ID&as_of=D&lang=en
          &petitioner=LABEL (one petitioner: the short label of their key, as the
          repeat petitioners table on /petitions shows it)
 

@@ -15,7 +15,7 @@ from components.filters import merge_query, relative_path
 from components.i18n import t
 from components.kpi import create_kpi_tiles, kpi_tile_html
 from govdash import data
-from pages._common import cases_href, safe_page
+from pages._common import cases_href, running_as_of, safe_page
 from pages._drill import register_case_drill
 from pages._theme import card, chart_row, header, register_unit_drill, theme, unit_height
 
@@ -37,6 +37,8 @@ def layout(**params: Any):
     silent = [g for g in grids if not g["accepted"]]
     children = activity["by_child"]
     reports_total = sum(c["accepted"] for c in children) if children else 0
+    # A running period's list is read at the moment these counts were (as every page's).
+    as_of = running_as_of(f, activity["meta"])
     tiles = create_kpi_tiles(
         kpi_tile_html("grids", len(grids), lang=lang, show_changes=False)
         + kpi_tile_html(
@@ -51,7 +53,7 @@ def layout(**params: Any):
             reports_total,
             lang=lang,
             show_changes=False,
-            href=cases_href(f, th.code, status="all"),
+            href=cases_href(f, th.code, status="in_grid", as_of=as_of),
         ),
         class_name="gd-kpi-row gd-kpi-row-short",
     )
@@ -63,7 +65,11 @@ def layout(**params: Any):
         id="grids-source-toggle",
         className="btn btn-sm btn-outline-primary",
     )
-    body: list[Any] = [header(th, "page.grids"), html.Div([tiles]), html.Div(source_link)]
+    body: list[Any] = [
+        header(th, "page.grids", activity["meta"]),
+        html.Div([tiles]),
+        html.Div(source_link),
+    ]
 
     if th.scope.level in ("village", "grid"):
         unit_rows = [

@@ -166,6 +166,8 @@ def _petitioners_card(th) -> dbc.Card:
     # The row's count is of the petitioner's petitions anywhere in the city in the
     # window, whatever the page's source or level: so is the list it opens.
     city = data.top_region() or th.code
+    # While the period runs, a list read later would hold petitions the row never saw.
+    as_of = running_as_of(f, found["meta"])
     hrefs = {
         row["label"]: cases_href(
             f,
@@ -176,6 +178,7 @@ def _petitioners_card(th) -> dbc.Card:
             kind="petition",
             status="all",
             petitioner=row["label"],
+            as_of=as_of,
             **{"from": found["window_from"].isoformat(), "to": found["window_to"].isoformat()},
         )
         for row in rows

@@ -14,6 +14,7 @@ import io
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
+import pandas as pd
 import pytest
 from fixtures import CASES, CENTERS, load_fixture
 from openpyxl import load_workbook
@@ -55,7 +56,10 @@ STATUS_AS_DIFFERENCE = {
     "dissatisfied": ("rated", "satisfied"),
     "open_in_time": ("open", "overdue_open"),
 }
-assert set(STATUS_TO_KPI) | set(STATUS_AS_DIFFERENCE) == set(LIST_STATUSES)
+# Not a kpis count: the grids page's 网格内受理量 (test_in_grid_lists_* below).
+STATUS_OF_GRIDS = {"in_grid"}
+assert set(STATUS_TO_KPI) | set(STATUS_AS_DIFFERENCE) | STATUS_OF_GRIDS == set(LIST_STATUSES)
+KPI_STATUSES = tuple(s for s in LIST_STATUSES if s not in STATUS_OF_GRIDS)
 
 SCOPES = [
     "150200",
@@ -98,13 +102,13 @@ def _assert_totals_match(engine: Engine, region, date_from, date_to, as_of, **fi
         status: list_cases(
             engine, region, date_from, date_to, as_of, status=status, limit=0, **filters
         )["total"]
-        for status in LIST_STATUSES
+        for status in KPI_STATUSES
     }
     for use_rollups in (None, False):  # the rollup path (where it applies) and the straight one
         figures = kpis(
             engine, region, date_from, date_to, as_of, use_rollups=use_rollups, **filters
         )
-        expected = {status: _expected(figures, status) for status in LIST_STATUSES}
+        expected = {status: _expected(figures, status) for status in KPI_STATUSES}
         assert totals == expected, (region, date_from, date_to, as_of, filters, use_rollups)
 
 
@@ -124,6 +128,55 @@ def test_totals_equal_kpis_with_filters(fixture_engine, region, filters):
     _assert_totals_match(
         fixture_engine, region, date(2024, 1, 1), date(2024, 12, 31), MID_MARCH, **filters
     )
+
+
+def _in_grid_by_hand(region: str, date_from: date, date_to: date, as_of, **filters) -> int:
+    """The fixture's cases placed in a grid, counted with pandas from the raw rows."""
+    frame = pd.DataFrame(CASES)
+    end = datetime.combine(date_to, datetime.max.time().replace(microsecond=0))
+    if as_of is not None:
+        end = min(
+            end, as_of if isinstance(as_of, datetime) else datetime.combine(as_of, end.time())
+        )
+    prefix = region[:4] if len(region) == 6 and region.endswith("00") else region
+    place = frame["grid_code"] if len(region) == 15 else frame["village_code"]
+    keep = (
+        ~frame["status"].isin(["rejected", "void"])
+        & frame["accepted_at"].between(datetime.combine(date_from, datetime.min.time()), end)
+        & place.fillna("").str.startswith(prefix)
+        & frame["grid_code"].notna()
+    )
+    for column, value in (("kind", filters.get("kind")), ("source", filters.get("source"))):
+        if value is not None:
+            keep &= frame[column] == value
+    return int(keep.sum())
+
+
+@pytest.mark.parametrize("date_from,date_to,as_of", QUERIES)
+@pytest.mark.parametrize("region", SCOPES)
+def test_in_grid_lists_hold_the_cases_placed_in_a_grid(
+    fixture_engine, region, date_from, date_to, as_of
+):
+    """status=in_grid: what the grids page's 网格内受理量 counts (grid_activity), the
+    same number as a count by hand over the raw rows."""
+    from data_access.grids import grid_activity
+
+    total = list_cases(
+        fixture_engine, region, date_from, date_to, as_of, status="in_grid", limit=0
+    )["total"]
+    assert total == _in_grid_by_hand(region, date_from, date_to, as_of)
+    activity = grid_activity(fixture_engine, region, date_from, date_to, as_of)
+    assert total == sum(grid["accepted"] for grid in activity["grids"])
+
+
+@pytest.mark.parametrize("filters", [{"kind": "petition"}, {"source": "grid_report"}])
+def test_in_grid_lists_keep_the_pages_filters(fixture_engine, filters):
+    from data_access.grids import grid_activity
+
+    args = (fixture_engine, "150200", date(2022, 1, 1), date(2025, 12, 31), None)
+    total = list_cases(*args, status="in_grid", limit=0, **filters)["total"]
+    assert total == _in_grid_by_hand(*args[1:], **filters)
+    assert total == sum(g["accepted"] for g in grid_activity(*args, **filters)["grids"])
 
 
 @pytest.mark.parametrize("as_of", [None, date(2024, 6, 30), MID_MARCH])

@@ -22,7 +22,7 @@ import re
 import sys
 from datetime import date, datetime, time
 from html import unescape
-from urllib.parse import parse_qsl, quote, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import dash
 import pytest
@@ -529,3 +529,62 @@ def test_a_running_periods_lists_are_read_when_its_figures_were(app_module, engi
     # A period that has ended needs no moment: its lists are read at its end.
     ended = page_layout("centers")(region="150203", **{"from": "2025-01-01", "to": "2025-12-31"})
     assert by_id(ended)["view-as-of"].data is None
+
+
+# A period with data that has not ended: the demo's last year up to this year's end.
+RUNNING = {"from": "2025-01-01", "to": f"{date.today().year}-12-31"}
+
+
+def test_the_grids_page_and_its_lists_are_read_at_one_moment(app_module, engine):
+    """/grids of a running period: the counts' moment is shown and kept (view-as-of),
+    the reports tile's list and each grid's bar list are read at it and hold as many
+    cases as they say."""
+    from pages._drill import DRILL_CHARTS, case_drill_href
+
+    with engine.connect() as conn:  # the village with the most grid cases
+        village = (
+            conn.execute(
+                text(
+                    "SELECT village_code FROM cases WHERE grid_code IS NOT NULL"
+                    " AND accepted_at >= :start GROUP BY village_code ORDER BY count(*) DESC"
+                ),
+                {"start": datetime(2025, 1, 1)},
+            )
+            .scalars()
+            .first()
+        )
+    layout = page_layout("grids")(region=village, **RUNNING)
+    tree = by_id(layout)
+    as_of = tree["view-as-of"].data
+    assert as_of and as_of.replace("T", " ")[:16] in tree["page-meta"].children
+    markup = " ".join(str(getattr(c, "markup", "")) for c in walk(layout))
+    tile = re.search(r'<a id="kpi-grid_reports"[^>]* href="([^"]+)"', markup)
+    assert tile is not None
+    total, params = open_list(app_module, unescape(tile.group(1)))
+    assert params["as_of"] == as_of
+    shown = re.search(r'id="kpi-grid_reports".*?class="gd-kpi-value"[^>]*>([\d,]+)<', markup)
+    assert shown is not None and total == int(shown.group(1).replace(",", ""))
+    fig = tree["grids-per-grid"].figure
+    segment, fixed = DRILL_CHARTS["grids-per-grid"]
+    trace = fig["data"][0]
+    index = max(range(len(trace["x"])), key=lambda i: trace["x"][i])
+    href = case_drill_href(
+        segment, click_of(fig, 0, index), "/grids", f"?region={village}&{urlencode(RUNNING)}",
+        fixed, as_of,
+    )  # fmt: skip
+    total, params = open_list(app_module, href)
+    assert params["as_of"] == as_of and total == trace["x"][index] > 0
+
+
+def test_a_repeat_petitioners_list_is_read_when_the_table_was(app_module):
+    """The table of a running period's repeat petitioners links to each one's petitions
+    read at the table's moment: later petitions would not be the row's."""
+    layout = page_layout("petitions")(region="150200", **RUNNING)
+    as_of = by_id(layout)["view-as-of"].data
+    assert as_of
+    markup = by_id(layout)["petitioner-table-html"].markup
+    links = [unescape(h) for h in re.findall(r'href="([^"]*/cases[^"]*)"', markup)]
+    assert links
+    for href in links[:3]:
+        total, params = open_list(app_module, href)
+        assert params["as_of"] == as_of and params["petitioner"] and total >= 2
