@@ -541,10 +541,10 @@
         if (!target || !target.closest || !target.closest("#" + PERIOD_ID)) {
             return;
         }
-        /* Keyboard focus only: the dropdown takes focus back after an option is
-           picked, and that focus must not prefetch the next URL's presets while the
-           server answers the change itself. */
-        if (event.type === "focusin" && target.matches && !target.matches(":focus-visible")) {
+        /* Focus counts only when Tab brought it: the dropdown takes focus back after
+           an option is picked (by mouse or Enter), and that focus must not prefetch
+           the next URL's presets while the server answers the change itself. */
+        if (event.type === "focusin" && !tabbing) {
             return;
         }
         var shown = window.location.pathname + window.location.search;
@@ -561,6 +561,11 @@
         }
     }
 
+    var tabbing = false;  // the last key pressed was Tab, and no pointer came since
+    document.addEventListener("keydown", function (event) {
+        tabbing = event.key === "Tab";
+    }, true);
+    document.addEventListener("pointerdown", function () { tabbing = false; }, true);
     document.addEventListener("pointerdown", prefetchPresets, true);
     document.addEventListener("focusin", prefetchPresets, true);
 

@@ -20,8 +20,10 @@ and filters are resolved by `metrics.make_query`, the case predicates are those 
     open                在办量      snapshot at as_of, whatever the period
     overdue             超期未办结   open at as_of and past the deadline
     open_in_time        (在办 − 超期) open at as_of and not yet past the deadline
+    in_grid             网格内受理量 the cohort's cases placed in a grid (grids.grid_activity)
 
-so `list_cases(..., status=s)["total"]` equals the matching `kpis(...)` count.
+so `list_cases(..., status=s)["total"]` equals the matching `kpis(...)` count (for
+in_grid: the sum of grid_activity's grids).
 `center_id` narrows any list to one handling center (the center_load drill-through);
 `petitioner` to one petitioner, named by the short label of their key (the repeat
 petitioners' drill-through, see `repeat_petitioners`).

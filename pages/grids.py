@@ -38,7 +38,7 @@ def layout(**params: Any):
     children = activity["by_child"]
     reports_total = sum(c["accepted"] for c in children) if children else 0
     # A running period's list is read at the moment these counts were (as every page's).
-    as_of = running_as_of(f, activity["meta"])
+    as_of = running_as_of(f, activity.get("meta"))
     tiles = create_kpi_tiles(
         kpi_tile_html("grids", len(grids), lang=lang, show_changes=False)
         + kpi_tile_html(
@@ -66,7 +66,7 @@ def layout(**params: Any):
         className="btn btn-sm btn-outline-primary",
     )
     body: list[Any] = [
-        header(th, "page.grids", activity["meta"]),
+        header(th, "page.grids", activity.get("meta")),
         html.Div([tiles]),
         html.Div(source_link),
     ]

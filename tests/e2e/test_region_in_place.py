@@ -376,4 +376,13 @@ def test_keyboard_focus_on_the_period_dropdown_prefetches_the_presets(
         tabs += 1
     wait(dash_duo, lambda d: asked)
     assert asked == ["/region/150203"]
+    # A pick by keyboard gives the focus back to the dropdown too: no post for it.
+    before = driver.current_url
+    for key in (Keys.ENTER, Keys.ARROW_DOWN, Keys.ENTER):
+        ActionChains(driver).send_keys(key).perform()
+        time.sleep(0.2)
+    wait(dash_duo, lambda d: d.current_url != before)
+    drawn(dash_duo)
+    time.sleep(0.5)
+    assert asked == ["/region/150203"]
     assert dash_duo.get_logs() == []
