@@ -3,11 +3,13 @@
 Each public function takes an engine (or connection), a region code, a period and
 `as_of`, and returns plain data. Aggregation runs in SQL: large scopes read the
 rollup tables where they answer the question exactly (whole months; `as_of` at a
-month end or past the data horizon); the rest reads the cases table through its
-indexes: a partial edge month, or its complement when the rollups give the whole
-month (the sums are additive), and the closures of as_of's own month before or
-after as_of, whichever is shorter (see `_plan`). `use_rollups=False` forces the
-straight path (tests and benchmarks compare the two).
+month end or past the data horizon). Without a filter but the kind, a township,
+district or the city reads the partial edge months from the day rows and the
+closures of as_of's own month from the closing-day rows (`_closing_parts`). The rest
+reads the cases table through its indexes: a partial edge month, or its complement
+when the rollups give the whole month (the sums are additive), and the closures of
+as_of's own month before or after as_of, whichever is shorter (see `_plan`).
+`use_rollups=False` forces the straight path (tests and benchmarks compare the two).
 """
 
 from __future__ import annotations
@@ -55,10 +57,10 @@ from .models import (
 )
 from .reference import Reference, load_reference
 from .regions import Scope, UnknownRegion
-from .rollups import State, read_state
+from .rollups import CLOSING, DAY, State, read_state
 from .settings import COUNT_TARGETS, get_settings
 from .shared_reads import SharedReads
-from .sqlfuncs import month_start
+from .sqlfuncs import day_start, month_start
 
 GROUPS = ("child", "center", "source", "category", "level", "month")
 RATE_KEYS = (
@@ -99,6 +101,8 @@ __all__ = [
     "GROUPS",
     "UnknownRegion",
     "kpis",
+    "kpis_mixes",
+    "kpis_snapshot",
     "breakdown",
     "compare",
     "ranking",
@@ -240,12 +244,14 @@ Window = tuple[datetime, datetime]  # inclusive bounds
 
 @dataclass(frozen=True)
 class Plan:
-    """How a cohort question is split: whole months from the rollups, the rest
-    (partial edge months) from the cases table.
+    """How a cohort question is split: whole months from the rollups' month (and year)
+    rows, the partial edge months from their day rows where those hold the question,
+    else from the cases table.
 
-    An edge month whose partial part is the larger part of it is read whole from the
-    rollups, less its complement from the cases table (the sums are additive), so no
-    window read from the cases table is longer than half a month."""
+    Read from the cases table, an edge month whose partial part is the larger part of
+    it is read whole from the rollups, less its complement from the cases table (the
+    sums are additive), so no window read from the cases table is longer than half a
+    month."""
 
     rollup_months: tuple[date, date] | None  # first days of the first and last month
     straight: tuple[Window, ...]  # accepted_at windows added
@@ -253,11 +259,27 @@ class Plan:
     # count as closed what closed before that month and the closures from the month's
     # first moment to as_of (`closing`, a closed_at window) are added; late in it, the
     # rollups count the whole month's closures and those after as_of (`closing_minus`)
-    # are taken off. Either way of the cases accepted in the rollup months.
+    # are taken off. Either way of the cases accepted in what the rollups give.
     closing: Window | None = None
     # accepted_at windows taken off: the complements of edge months read whole.
     minus: tuple[Window, ...] = ()
     closing_minus: Window | None = None
+    # Days of acceptance (first, last) read from the day rows: the edge months' parts.
+    days: tuple[tuple[date, date], ...] = ()
+
+    @property
+    def from_rollups(self) -> bool:
+        return self.rollup_months is not None or bool(self.days)
+
+    @property
+    def rollup_accepted(self) -> Window:
+        """The acceptance window the rollup rows answer (months and days side by side)."""
+        first = [datetime.combine(day, time.min) for day, _ in self.days]
+        last = [datetime.combine(day, END_OF_DAY) for _, day in self.days]
+        if self.rollup_months is not None:
+            first.append(datetime.combine(self.rollup_months[0], time.min))
+            last.append(datetime.combine(_month_last(self.rollup_months[1]), END_OF_DAY))
+        return min(first), max(last)
 
 
 def _month_window(month: date) -> Window:
@@ -306,9 +328,21 @@ def _plan(q: Query, state: State | None, use_rollups: bool | None, group: str | 
     if not end_is_whole:
         month = _month_first(end.date())
         edges[month] = (max(start, _month_window(month)[0]), end)
-    straight, minus = [], []
+    straight, minus, days = [], [], []
     months = (first, last) if first <= last else None
+    by_day = _days_answer(q, group)
     for month, part in sorted(edges.items()):
+        if by_day:
+            # Whole days from the day rows; a day cut short by as_of, with cases
+            # accepted later that day, from the cases table (a few hours).
+            low, high = part
+            last_day = high.date()
+            if high.time() != END_OF_DAY and high < (state.max_accepted_at or high):
+                last_day -= timedelta(days=1)
+                straight.append((datetime.combine(high.date(), time.min), high))
+            if last_day >= low.date():
+                days.append((low.date(), last_day))
+            continue
         complement = _complement(month, part)
         # A month row exists for every month of the horizon (none outside it: no case
         # was accepted then, and the straight window is empty).
@@ -323,7 +357,7 @@ def _plan(q: Query, state: State | None, use_rollups: bool | None, group: str | 
             months = (min(low, month), max(high, month))
         else:
             straight.append(part)
-    if months is None:
+    if months is None and not days:
         return Plan(None, whole)
     if q.scope.level == "village" and group == "child":
         years = _full_years(months, q.as_of)
@@ -340,7 +374,17 @@ def _plan(q: Query, state: State | None, use_rollups: bool | None, group: str | 
             closing_minus = after
         else:
             closing = before
-    return Plan(months, tuple(straight), closing, tuple(minus), closing_minus)
+    return Plan(months, tuple(straight), closing, tuple(minus), closing_minus, tuple(days))
+
+
+def _days_answer(q: Query, group: str | None) -> bool:
+    """Whether the day rows hold this scope, filter and grouping: they exist for every
+    township, district and the city (dim 'all': no filter but the kind), so a region's
+    children have day rows down to a district's townships."""
+    if q.dims or group not in (None, "month", "child"):
+        return False
+    levels = ("city", "district") if group == "child" else ("city", "district", "township")
+    return q.scope.level in levels
 
 
 def _rollups_answer(q: Query, group: str | None) -> bool:
@@ -524,6 +568,8 @@ def _cohort_query(conn: Connection, q: Query, keys: list, window: Window, repeat
 
 
 REPEATS_AT = MEASURES.index("repeat_petitions")
+# The measures that count the cohort itself, not its closed cases.
+COHORT_COUNTS = ("cases", "petitions", "repeat_petitions")
 
 
 def _repeat_rows(conn: Connection, q: Query, keys: list, window: Window) -> list[tuple]:
@@ -720,13 +766,15 @@ def _cohort_rollup(
     conn: Connection,
     q: Query,
     group: str | None,
-    months: tuple[date, date],
+    months: tuple[date, date] | None,
     state: State,
     *,
     inside_month: bool = False,
+    days: tuple[tuple[date, date], ...] = (),
 ) -> GroupedSums:
+    """Sums of the rollup rows: month and year rows over `months`, day rows over
+    `days` (see Plan)."""
     r = RollupCohort.__table__
-    dim, dim_value = _rollup_dim(q, group)
     # Closed by as_of <=> closing month at or before as_of's month (as_of is a month
     # end, or past every closure); with as_of inside its month, closing month before
     # it (the rest is `_cohort_closing`'s).
@@ -739,22 +787,7 @@ def _cohort_rollup(
     def closed_sum(column):
         return func.coalesce(func.sum(case((closed, column), else_=0)), 0)
 
-    if group is None:
-        key = literal("")
-    elif group == "month":
-        key = r.c.period_start
-    elif group == "child" and q.scope.level == "village":
-        # The village's own code holds its cases without a grid: the row keyed "".
-        key = case((r.c.region_code == q.scope.code, literal("")), else_=r.c.region_code)
-    elif group == "child":
-        key = r.c.region_code
-    else:
-        key = r.c.dim_value
-
-    base = [r.c.dim == dim, *_rollup_region_filter(r, q, group, conn.dialect.name)]
-    if dim_value is not None:
-        base.append(r.c.dim_value == dim_value)
-    base.append(r.c.kind == (q.kind or ALL_KINDS))
+    key, base = _rollup_key_and_base(conn, q, group)
 
     # Month rows: one row per closing month, summed where closed by as_of. Year rows are
     # cumulative: the one row per group valid at that month, summed as stored.
@@ -768,13 +801,20 @@ def _cohort_rollup(
         ],
         "Y": [func.sum(r.c[m]) for m in MEASURES],
     }
+    # Day rows: one row per closing month too.
+    by_grain[DAY] = by_grain["M"]
     valid = _year_row_valid(r, closed_month)
     period = None
     if group == "child" and q.scope.level == "village" and conn.dialect.name == "sqlite":
         # A village's grids lie side by side in the region-first index; SQLite would
         # take the period-first one and walk the periods of every grid of the city.
         period = r.c.period_start.op("||")(literal(""))
-    selections = _period_selections(r, months, q.as_of, by_month=group == "month", period=period)
+    selections = (
+        []
+        if months is None
+        else _period_selections(r, months, q.as_of, by_month=group == "month", period=period)
+    )
+    selections += [(DAY, r.c.period_start.between(*span)) for span in days]
     out: GroupedSums = {}
     for grain, period_cond in selections:
         query = (
@@ -784,6 +824,58 @@ def _cohort_rollup(
         )
         for key_value, *values in conn.execute(query):
             _add(out, _normalize_key(group, key_value), values)
+    return out
+
+
+def _rollup_key_and_base(conn: Connection, q: Query, group: str | None) -> tuple[Any, list]:
+    """The group key and the conditions (dimension, region, kind) of a read of
+    rollup_cohort for this question."""
+    r = RollupCohort.__table__
+    dim, dim_value = _rollup_dim(q, group)
+    if group is None:
+        key = literal("")
+    elif group == "month":
+        key = r.c.period_start
+    elif group == "child" and q.scope.level == "village":
+        # The village's own code holds its cases without a grid: the row keyed "".
+        key = case((r.c.region_code == q.scope.code, literal("")), else_=r.c.region_code)
+    elif group == "child":
+        key = r.c.region_code
+    else:
+        key = r.c.dim_value
+    base = [r.c.dim == dim, *_rollup_region_filter(r, q, group, conn.dialect.name)]
+    if dim_value is not None:
+        base.append(r.c.dim_value == dim_value)
+    base.append(r.c.kind == (q.kind or ALL_KINDS))
+    return key, base
+
+
+def _closing_rollup(
+    conn: Connection,
+    q: Query,
+    group: str | None,
+    months: tuple[date, date],
+    days: tuple[date, date],
+) -> GroupedSums:
+    """The closed-case measures of the cases accepted in `months` (first days of the
+    first and last) and closed on `days` (first, last), from the closing-day rows."""
+    r = RollupCohort.__table__
+    key, base = _rollup_key_and_base(conn, q, group)
+    sums = {m: func.coalesce(func.sum(r.c[m]), 0) for m in (*CLOSED_MEASURES, "petitions_closed")}
+    query = (
+        select(key.label("key"), *(sums.get(m, literal(0)) for m in MEASURES))
+        .where(
+            r.c.grain == CLOSING,
+            *base,
+            r.c.period_start.between(*months),
+            # (On closing-day rows close_month holds the day of closing.)
+            r.c.close_month.between(*days),
+        )
+        .group_by(key)
+    )
+    out: GroupedSums = {}
+    for key_value, *values in conn.execute(query):
+        _add(out, _normalize_key(group, key_value), values)
     return out
 
 
@@ -886,32 +978,134 @@ Part = tuple[int, GroupedSums]  # (sign, sums): sums added (1) or taken off (-1)
 def _rollup_parts(
     conn: Connection, q: Query, group: str | None, plan: Plan, state: State
 ) -> list[Part]:
-    """Sums over the plan's rollup months: the rollup rows, the complements of the edge
-    months read whole taken off, and the closures inside as_of's month added or taken
-    off when as_of lies inside one."""
-    parts: list[Part] = [
-        (
-            1,
-            _cohort_rollup(
-                conn, q, group, plan.rollup_months, state, inside_month=plan.closing is not None
-            ),
-        )
-    ]
+    """Sums over the plan's rollup months and days: the rollup rows, the complements of
+    the edge months read whole taken off, and the closures inside as_of's month added
+    or taken off when as_of lies inside one."""
+    rows = _cohort_rollup(
+        conn, q, group, plan.rollup_months, state, inside_month=plan.closing is not None,
+        days=plan.days,
+    )  # fmt: skip
+    parts: list[Part] = [(1, rows)]
     for window in plan.minus:
         sums = _cohort_straight(
             conn, q, group, window, repeats=_repeats_read(conn, q, group, state, True), state=state
         )
         parts.append((-1, sums))
-    first, last = plan.rollup_months
-    accepted = (
-        datetime.combine(first, time.min),
-        datetime.combine(_month_last(last), END_OF_DAY),
-    )
-    if plan.closing is not None:
-        parts.append((1, _cohort_closing(conn, q, group, accepted, plan.closing, state)))
-    if plan.closing_minus is not None:
-        parts.append((-1, _cohort_closing(conn, q, group, accepted, plan.closing_minus, state)))
+    accepted = plan.rollup_accepted
+    for closing, sign in ((plan.closing, 1), (plan.closing_minus, -1)):
+        if closing is None:
+            continue
+        if _days_answer(q, group):
+            closed = _closing_parts(conn, q, group, accepted, closing, state)
+            parts.extend((sign * part_sign, sums) for part_sign, sums in closed)
+        else:
+            parts.append((sign, _cohort_closing(conn, q, group, accepted, closing, state)))
     return parts
+
+
+def _closing_parts(
+    conn: Connection, q: Query, group: str | None, accepted: Window, closing: Window, state: State
+) -> list[Part]:
+    """The closed-case measures of the cases accepted in `accepted` (whole days) that
+    closed in `closing` (a part of as_of's month), for a question the day rows hold.
+
+    The whole days of `closing` come from the closing-day rows, by month of
+    acceptance; a month only partly accepted in `accepted` is corrected by its other
+    days, or its own days are read instead, whichever costs less (`_corner`); a day of
+    closing cut short by as_of comes from the cases table (`_cohort_closing`)."""
+    parts: list[Part] = [
+        (1, _cohort_closing(conn, q, group, accepted, cut, state)) for cut in _cut_days(closing)
+    ]
+    low, high = closing
+    first_day = low.date() if low.time() == time.min else low.date() + timedelta(days=1)
+    last_day = high.date() if high.time() == END_OF_DAY else high.date() - timedelta(days=1)
+    if first_day > last_day:
+        return parts
+    days = (first_day, last_day)
+    whole: list[date] = []
+    first, last = accepted[0].date(), accepted[1].date()
+    month = _month_first(first)
+    while month <= last:
+        part = (max(first, month), min(last, _month_last(month)))
+        others = [(low.date(), high.date()) for low, high in _complement(month, _day_window(part))]
+        if not others or sum(_corner_cost(w, days) for w in others) < _corner_cost(part, days):
+            whole.append(month)
+            parts.extend((-1, _corner(conn, q, group, w, days, state)) for w in others)
+        else:
+            parts.append((1, _corner(conn, q, group, part, days, state)))
+        month = _next_month(month)
+    if whole:
+        # (Only the first and the last month may be left out: the rest is one range.)
+        parts.append((1, _closing_rollup(conn, q, group, (whole[0], whole[-1]), days)))
+    return parts
+
+
+def _day_window(days: tuple[date, date]) -> Window:
+    return datetime.combine(days[0], time.min), datetime.combine(days[1], END_OF_DAY)
+
+
+def _cut_days(window: Window) -> list[Window]:
+    """The parts of `window` on a day it covers only partly (one at each end at most)."""
+    low, high = window
+    cuts = []
+    if low.time() != time.min:
+        cuts.append((low, min(high, datetime.combine(low.date(), END_OF_DAY))))
+    if high.time() != END_OF_DAY and (low.time() == time.min or high.date() > low.date()):
+        cuts.append((datetime.combine(high.date(), time.min), high))
+    return cuts
+
+
+def _corner_from_days(accepted: tuple[date, date], closing: tuple[date, date]) -> bool:
+    """Whether every case accepted on `accepted` that closed by the end of the closing
+    days' month closed on those days: accepted in that month, no earlier than the
+    closing days, which run to the month's end. The day rows then answer."""
+    month = _month_first(closing[0])
+    return (
+        _month_first(accepted[0]) == month == _month_first(accepted[1])
+        and accepted[0] >= closing[0]
+        and closing[1] == _month_last(month)
+    )
+
+
+def _corner_cost(accepted: tuple[date, date], closing: tuple[date, date]) -> int:
+    """Days of the cases table `_corner` reads (0: none, the rollups answer)."""
+    if accepted[0] > closing[1] or _corner_from_days(accepted, closing):
+        return 0
+    return (accepted[1] - accepted[0]).days + 1
+
+
+def _corner(
+    conn: Connection,
+    q: Query,
+    group: str | None,
+    accepted: tuple[date, date],
+    closing: tuple[date, date],
+    state: State,
+) -> GroupedSums:
+    """The closed-case measures of the cases accepted on the days `accepted` (inside
+    one month) that closed on the days `closing` (inside as_of's month)."""
+    if accepted[0] > closing[1]:  # accepted after the closing days: none closed in them
+        return {}
+    if _corner_from_days(accepted, closing):
+        # Closed by the month's end is closed on the days: the day rows at as_of's month.
+        sums = _cohort_rollup(conn, q, group, None, state, days=(accepted,))
+        for values in sums.values():
+            values.update(dict.fromkeys(COHORT_COUNTS, 0))
+        return sums
+    accepted_window, closing_window = _day_window(accepted), _day_window(closing)
+    if _keyed(state):
+
+        def read() -> tuple[tuple, ...]:
+            query = _closing_query(conn, q, _fine_keys(q), closing_window, accepted_window)
+            return _fine_rows(conn.execute(query))
+
+        rows = _shared_rows(conn, q, state, ("corner", accepted, closing), read)
+        return _collapse(group, accepted_window, rows)
+    out: GroupedSums = {}
+    query = _closing_query(conn, q, [_case_group_key(q, group)], closing_window, accepted_window)
+    for key_value, *values in conn.execute(query):
+        _add(out, _normalize_key(group, key_value), values)
+    return out
 
 
 def _cohort_closing(
@@ -923,16 +1117,16 @@ def _cohort_closing(
     state: State | None = None,
 ) -> GroupedSums:
     """The closed-case measures of the cohort cases accepted in `accepted` (whole
-    months) that closed in `closing` (a part of as_of's month): what the rollup rows
+    days) that closed in `closing` (a part of as_of's month): what the rollup rows
     leave out, or count too many, when as_of lies inside a month. Cohort counts
     (cases, petitions, repeats) are 0 here. With the rollups' `state`, read once for
     every period and grouping that asks for this closing window (`_closing_rows`)."""
     if _keyed(state) and group in FINE_GROUPS:
-        first, last = (_normalize_key("month", moment.date()) for moment in accepted)
+        first, last = (moment.date().isoformat() for moment in accepted)
         out: GroupedSums = {}
-        for child, month, *values in _closing_rows(conn, q, closing, state):
-            if first <= month <= last:
-                key = child if group == "child" else month if group == "month" else ""
+        for child, day, *values in _closing_rows(conn, q, closing, state):
+            if first <= day <= last:
+                key = child if group == "child" else day[:7] if group == "month" else ""
                 _add(out, key, values)
         return out
     keys = [_case_group_key(q, group)]
@@ -968,16 +1162,16 @@ def _closing_query(
 
 
 def _closing_rows(conn: Connection, q: Query, closing: Window, state: State) -> tuple[tuple, ...]:
-    """(child, month of acceptance "YYYY-MM", *MEASURES) of the cases closed in
+    """(child, day of acceptance "YYYY-MM-DD", *MEASURES) of the cases closed in
     `closing`, whenever accepted: one read per process and data version for every
     period that needs these closures (a period, its trend and the ranking share as_of,
-    so its month; each takes its own months of acceptance; WINDOW_READS)."""
+    so its month; each takes its own days of acceptance; WINDOW_READS)."""
 
     def read() -> tuple[tuple, ...]:
-        keys = [*_fine_keys(q), month_start(Case.accepted_at)]
+        keys = [*_fine_keys(q), day_start(Case.accepted_at)]
         return tuple(
-            (sys.intern(str(child)), _normalize_key("month", month), *map(int, values))
-            for child, month, *values in conn.execute(_closing_query(conn, q, keys, closing))
+            (sys.intern(str(child)), sys.intern(str(day)[:10]), *map(int, values))
+            for child, day, *values in conn.execute(_closing_query(conn, q, keys, closing))
         )
 
     return _shared_rows(conn, q, state, ("closing", closing), read)
@@ -988,7 +1182,7 @@ def cohort_sums(
 ) -> GroupedSums:
     plan = _plan(q, state, use_rollups, group)
     parts: list[Part] = []
-    if plan.rollup_months is not None:
+    if plan.from_rollups:
         parts.extend(_rollup_parts(conn, q, group, plan, state))
     for window in plan.straight:
         sums = _cohort_straight(
@@ -1439,6 +1633,7 @@ def kpis(
     `detail=False` leaves out the mixes (by_level, by_source, by_category) and the
     snapshot (open, overdue_open, open_by_level, center_load): what 同比/环比 compare
     is the period metrics only, and the snapshot at an earlier as_of is the costly part.
+    `kpis_mixes` and `kpis_snapshot` give those alone.
     """
     with _connect(bind) as conn:
         state, ref, q = resolve_query(
@@ -1447,17 +1642,15 @@ def kpis(
         )  # fmt: skip
         strict = _strict(strict_satisfaction)
         plan = _plan(q, state, use_rollups, None)
-        mixes_from_rollups = plan.rollup_months is not None and all(
-            _plan(q, state, use_rollups, dim).rollup_months is not None
-            for dim in ("level", "source", "category")
-        )
-        mixes: dict[str, dict[str, int]] = {"level": {}, "source": {}, "category": {}}
-        if not detail:
+        if plan.from_rollups or not detail:
             sums = cohort_sums(conn, q, None, state, use_rollups).get("") or _empty_sums()
-            return {**derive(sums, strict), "meta": _meta(q, state, ref)}
-        if plan.rollup_months is None:
+            result = derive(sums, strict)
+            if detail:
+                result.update(_detail(conn, q, state, ref, use_rollups))
+        else:
             # Straight from the cases table: one grouped scan gives the totals and the mixes.
             sums = _empty_sums()
+            mixes: Mixes = {"level": {}, "source": {}, "category": {}}
             for window in plan.straight:
                 repeats = _repeats_read(conn, q, "mix", state, use_rollups)
                 for key, values in _cohort_straight(
@@ -1466,36 +1659,119 @@ def kpis(
                     for name in MEASURES:
                         sums[name] += values[name]
                     _add_mix(mixes, key, values["cases"])
-        else:
-            sums = cohort_sums(conn, q, None, state, use_rollups).get("") or _empty_sums()
-            if mixes_from_rollups:
-                mixes = _mix_rollup(conn, q, plan.rollup_months)
-                # The partial edge months added, the complements of those read whole
-                # taken off.
-                windows = [(1, w) for w in plan.straight] + [(-1, w) for w in plan.minus]
-            else:  # e.g. a village: its rollup rows carry no dimension
-                windows = [(1, (q.start, q.end))]
-            for sign, window in windows:
-                for key, count in _mix_straight(conn, q, window).items():
-                    _add_mix(mixes, key, sign * count)
-        result = derive(sums, strict)
-        result["by_level"] = dict.fromkeys(WARNING_LEVELS, 0)
-        result["by_level"].update({k: v for k, v in mixes["level"].items() if v})
-        for dim, target in (("source", "by_source"), ("category", "by_category")):
-            counts = {k: v for k, v in mixes[dim].items() if v}
-            result[target] = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
-        open_by = snapshot_sums(conn, q, "mix", state, use_rollups)
-        result["open"] = sum(v["open"] for k, v in open_by.items() if k[0] == "total")
-        result["overdue_open"] = sum(
-            v["overdue_open"] for k, v in open_by.items() if k[0] == "total"
-        )
-        result["open_by_level"] = {
-            level: open_by.get(("level", level), {}).get("open", 0) for level in WARNING_LEVELS
-        }
-        centers = {k[1]: v for k, v in open_by.items() if k[0] == "center"}
-        result["center_load"] = _center_load(ref, centers)
+            result = derive(sums, strict)
+            result.update(_mix_figures(mixes))
+            result.update(_snapshot_figures(conn, q, state, ref, use_rollups))
         result["meta"] = _meta(q, state, ref)
         return result
+
+
+def kpis_mixes(
+    bind: Engine | Connection,
+    region: str,
+    date_from: date,
+    date_to: date,
+    as_of: datetime | date | None = None,
+    **options: Any,
+) -> dict[str, Any]:
+    """kpis()' mixes alone (by_level, by_source, by_category), with meta; `options`:
+    kpis()' filters, use_rollups and now. With kpis(detail=False) and kpis_snapshot()
+    they make kpis(), and a caller can compute the three side by side."""
+    with _connect(bind) as conn:
+        state, ref, q = _resolve(conn, region, date_from, date_to, as_of, options)
+        mixes = _mixes(conn, q, state, options.get("use_rollups"))
+        return {**_mix_figures(mixes), "meta": _meta(q, state, ref)}
+
+
+def kpis_snapshot(
+    bind: Engine | Connection,
+    region: str,
+    date_from: date,
+    date_to: date,
+    as_of: datetime | date | None = None,
+    **options: Any,
+) -> dict[str, Any]:
+    """kpis()' snapshot alone (open, overdue_open, open_by_level, center_load), with
+    meta; `options` as for kpis_mixes."""
+    with _connect(bind) as conn:
+        state, ref, q = _resolve(conn, region, date_from, date_to, as_of, options)
+        figures = _snapshot_figures(conn, q, state, ref, options.get("use_rollups"))
+        return {**figures, "meta": _meta(q, state, ref)}
+
+
+def _resolve(
+    conn: Connection,
+    region: str,
+    date_from: date,
+    date_to: date,
+    as_of: datetime | date | None,
+    options: dict[str, Any],
+) -> tuple[State | None, Reference, Query]:
+    """resolve_query with kpis()' filters and now from `options` (anything else but
+    use_rollups is a TypeError there, as for an unknown keyword argument)."""
+    filters = {name: value for name, value in options.items() if name != "use_rollups"}
+    return resolve_query(conn, region, date_from, date_to, as_of, **filters)
+
+
+Mixes = dict[str, dict[str, int]]  # dimension -> value -> accepted cases
+
+
+def _detail(
+    conn: Connection, q: Query, state: State | None, ref: Reference, use_rollups: bool | None
+) -> dict[str, Any]:
+    return {
+        **_mix_figures(_mixes(conn, q, state, use_rollups)),
+        **_snapshot_figures(conn, q, state, ref, use_rollups),
+    }
+
+
+def _mixes(conn: Connection, q: Query, state: State | None, use_rollups: bool | None) -> Mixes:
+    """Accepted cases by warning level, source and category: the rollups' whole months
+    (their dimensions have no day rows, so the mixes' plan may read the edge months
+    otherwise than the totals' plan) and the edge windows counted in the cases table."""
+    mix_plan = _plan(q, state, use_rollups, "level")
+    mixes: Mixes = {"level": {}, "source": {}, "category": {}}
+    if _plan(q, state, use_rollups, None).from_rollups and all(
+        _plan(q, state, use_rollups, dim).rollup_months is not None
+        for dim in ("level", "source", "category")
+    ):
+        mixes = _mix_rollup(conn, q, mix_plan.rollup_months)
+        # The partial edge months added, the complements of those read whole taken off.
+        windows = [(1, w) for w in mix_plan.straight] + [(-1, w) for w in mix_plan.minus]
+    elif q.end < q.start:
+        windows = []
+    else:  # e.g. a village: its rollup rows carry no dimension
+        windows = [(1, (q.start, q.end))]
+    for sign, window in windows:
+        for key, count in _mix_straight(conn, q, window).items():
+            _add_mix(mixes, key, sign * count)
+    return mixes
+
+
+def _mix_figures(mixes: Mixes) -> dict[str, Any]:
+    """by_level (every level, 0 where none), by_source and by_category (most first)."""
+    result: dict[str, Any] = {"by_level": dict.fromkeys(WARNING_LEVELS, 0)}
+    result["by_level"].update({k: v for k, v in mixes["level"].items() if v})
+    for dim, target in (("source", "by_source"), ("category", "by_category")):
+        counts = {k: v for k, v in mixes[dim].items() if v}
+        result[target] = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+    return result
+
+
+def _snapshot_figures(
+    conn: Connection, q: Query, state: State | None, ref: Reference, use_rollups: bool | None
+) -> dict[str, Any]:
+    """Open and overdue at as_of: in all, by level and by center (center_load)."""
+    open_by = snapshot_sums(conn, q, "mix", state, use_rollups)
+    centers = {k[1]: v for k, v in open_by.items() if k[0] == "center"}
+    return {
+        "open": sum(v["open"] for k, v in open_by.items() if k[0] == "total"),
+        "overdue_open": sum(v["overdue_open"] for k, v in open_by.items() if k[0] == "total"),
+        "open_by_level": {
+            level: open_by.get(("level", level), {}).get("open", 0) for level in WARNING_LEVELS
+        },
+        "center_load": _center_load(ref, centers),
+    }
 
 
 def _center_load(ref: Reference, snapshot: SnapshotSums) -> list[dict[str, Any]]:

@@ -308,6 +308,13 @@ class RollupCohort(Base):
     The cohort counts (cases, petitions, repeat_petitions) are the group's totals on
     every Y row.
 
+    'D' (day) rows are month rows of one day of acceptance (`period_start` that day):
+    with them a period of custom dates reads its edge months' days from the rollups.
+    'C' (closing-day) rows hold the closed cases by month of acceptance
+    (`period_start`) and day of closing, which on these rows is what `close_month`
+    holds: the closures inside as_of's month up to (or after) as_of, when as_of lies
+    inside a month. Both exist for townships, districts and the city, dim 'all' only.
+
     `dim`/`dim_value` carry one optional breakdown dimension ('all', 'source', 'level',
     'category', 'center'); 'center' rows exist at township level only, village rows for
     dim 'all' only. Grid rows (`region_level` 'grid', dim 'all') are year rows only, for

@@ -4,9 +4,12 @@ Sized to their callers: cohort month rows are month × township (plus district, 
 and village copies) × kind × closing month × due month, with one breakdown dimension
 at a time. Year rows are cumulative over the closing months (one row per group and
 as_of month, see models.RollupCohort), built from the month rows with window
-functions; grids have year rows only (for a village's breakdown by grid). Large
-scopes read these; villages and grids otherwise read the cases table through its
-indexes (see metrics.py).
+functions; grids have year rows only (for a village's breakdown by grid). Day rows
+(day of acceptance × closing month) and closing-day rows (month of acceptance × day
+of closing) of the townships, districts and city answer a period of custom dates and
+an as_of inside a month without the cases table (dim 'all' only). Large scopes read
+these; villages and grids otherwise read the cases table through its indexes (see
+metrics.py).
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ from .models import (
     RollupOpen,
     RollupRepeat,
 )
-from .sqlfuncs import month_start, shift_seconds, year_start
+from .sqlfuncs import day_start, month_start, shift_seconds, year_start
 
 # Breakdown dimensions kept in the rollups, and the case column each one reads.
 DIM_COLUMNS = {
@@ -98,6 +101,9 @@ _BUILD = Table(
 )
 # Grain of the grid rows' year buckets in the build table (never copied to rollup_cohort).
 GRID_STAGING = "g"
+# Grains of the day rows and the closing-day rows (models.RollupCohort).
+DAY = "D"
+CLOSING = "C"
 # rollup_cohort is stored in the order its lookup index reads it (models.RollupCohort).
 _STORAGE_ORDER = tuple(
     column.name
@@ -107,8 +113,9 @@ _STORAGE_ORDER = tuple(
 )
 
 
-def _cohort_from_cases(conn: Connection, region_level: str, dim: str) -> None:
-    """Month rows straight from the cases table for one region level and dimension.
+def _cohort_from_cases(conn: Connection, region_level: str, dim: str, grain: str = "M") -> None:
+    """Month rows (or day rows, `grain` DAY) straight from the cases table for one
+    region level and dimension.
 
     At grid level (dim 'all' only) the rows are year buckets (grain 'g', staging only),
     the input of the grid year rows: a grid's month rows would outnumber every other
@@ -126,8 +133,18 @@ def _cohort_from_cases(conn: Connection, region_level: str, dim: str) -> None:
         # The bucket _cumulative_years makes of it: the year's start, or a later month.
         bucketed = case((year_start(Case.closed_at) > period, close_month), else_=period)
         keys = (period, region_code, Case.kind, bucketed, literal(None, type_=SqlDate), dim_value)
+    elif grain in (DAY, CLOSING):
+        region_code = func.substr(Case.village_code, 1, 9)  # townships (the rest summed)
+        # No due month: these rows answer cohort questions only (the open snapshots
+        # are built from the month rows).
+        due_month = literal(None, type_=SqlDate)
+        if grain == CLOSING:
+            # Month of acceptance; close_month holds the day of closing on these rows.
+            period, close_month = month_start(Case.accepted_at), day_start(Case.closed_at)
+        else:
+            period = day_start(Case.accepted_at)
+        keys = (period, region_code, Case.kind, close_month, due_month, dim_value)
     else:
-        grain = "M"
         region_code = func.substr(
             Case.village_code, 1, {"township": 9, "village": 12}[region_level]
         )
@@ -164,7 +181,7 @@ def _cohort_from_cases(conn: Connection, region_level: str, dim: str) -> None:
             *(measures[m] for m in ROLLUP_MEASURES),
         )
         .select_from(Case.__table__.outerjoin(repeat, repeat.c.case_id == Case.id))
-        .where(accepted_population())
+        .where(accepted_population(), *((closed,) if grain == CLOSING else ()))
         .group_by(*keys)
     )
     conn.execute(insert(_BUILD).from_select(list(_KEY_COLUMNS + ROLLUP_MEASURES), query))
@@ -177,8 +194,9 @@ def _cohort_from_rollup(
     target_level: str,
     region_code,
     dims: tuple[str, ...],
+    grain: str = "M",
 ) -> None:
-    """District and city month rows summed from the township month rows."""
+    """District and city month rows (or day rows) summed from those of a lower level."""
     r = _BUILD
     keys = (
         r.c.period_start,
@@ -191,21 +209,22 @@ def _cohort_from_rollup(
     )
     query = (
         select(
-            literal("M"),
+            literal(grain),
             keys[0],
             keys[1],
             literal(target_level),
             *keys[2:],
             *(func.sum(r.c[m]) for m in ROLLUP_MEASURES),
         )
-        .where(r.c.grain == "M", r.c.region_level == source_level, r.c.dim.in_(dims))
+        .where(r.c.grain == grain, r.c.region_level == source_level, r.c.dim.in_(dims))
         .group_by(*keys)
     )
     conn.execute(insert(_BUILD).from_select(list(_KEY_COLUMNS + ROLLUP_MEASURES), query))
 
 
 def _all_kinds(conn: Connection) -> None:
-    """Month rows (and grid year buckets) with kind = 'all': summed over the kinds."""
+    """Month, day and closing-day rows (and grid year buckets) with kind = 'all':
+    summed over the kinds."""
     r = _BUILD
     keys = [r.c[name] for name in _KEY_COLUMNS if name != "kind"]
     query = (
@@ -213,7 +232,7 @@ def _all_kinds(conn: Connection) -> None:
             *(literal(ALL_KINDS) if name == "kind" else r.c[name] for name in _KEY_COLUMNS),
             *(func.sum(r.c[m]) for m in ROLLUP_MEASURES),
         )
-        .where(r.c.grain.in_(("M", GRID_STAGING)))
+        .where(r.c.grain.in_(("M", DAY, CLOSING, GRID_STAGING)))
         .group_by(*keys)
     )
     conn.execute(insert(_BUILD).from_select(list(_KEY_COLUMNS + ROLLUP_MEASURES), query))
@@ -405,22 +424,27 @@ def _refresh(conn: Connection) -> int:
         _cohort_from_cases(conn, "township", dim)
     _cohort_from_cases(conn, "village", "all")
     _cohort_from_cases(conn, "grid", "all")
+    _cohort_from_cases(conn, "township", "all", grain=DAY)
+    _cohort_from_cases(conn, "township", "all", grain=CLOSING)
 
     r = _BUILD
-    _cohort_from_rollup(
-        conn,
-        source_level="township",
-        target_level="district",
-        region_code=func.substr(r.c.region_code, 1, 6),
-        dims=AREA_DIMS,
-    )
-    _cohort_from_rollup(
-        conn,
-        source_level="township",
-        target_level="city",
-        region_code=func.substr(r.c.region_code, 1, 4).concat("00"),
-        dims=AREA_DIMS,
-    )
+    for grain, dims in (("M", AREA_DIMS), (DAY, ("all",)), (CLOSING, ("all",))):
+        _cohort_from_rollup(
+            conn,
+            source_level="township",
+            target_level="district",
+            region_code=func.substr(r.c.region_code, 1, 6),
+            dims=dims,
+            grain=grain,
+        )
+        _cohort_from_rollup(
+            conn,
+            source_level="township",
+            target_level="city",
+            region_code=func.substr(r.c.region_code, 1, 4).concat("00"),
+            dims=dims,
+            grain=grain,
+        )
     _all_kinds(conn)
     _cumulative_years(conn)
     columns = [*_KEY_COLUMNS, "close_until", *ROLLUP_MEASURES]

@@ -20,6 +20,14 @@ class month_start(FunctionElement):  # noqa: N801 - reads like a SQL function
     name = "month_start"
 
 
+class day_start(FunctionElement):  # noqa: N801
+    """The day of a timestamp, as a DATE."""
+
+    type = Date()
+    inherit_cache = True
+    name = "day_start"
+
+
 class year_start(FunctionElement):  # noqa: N801
     """First day of the year of a timestamp, as a DATE."""
 
@@ -56,6 +64,16 @@ def _month_start_sqlite(element, compiler, **kw):
 @compiles(month_start, "postgresql")
 def _month_start_pg(element, compiler, **kw):
     return f"CAST(date_trunc('month', {compiler.process(element.clauses, **kw)}) AS DATE)"
+
+
+@compiles(day_start, "sqlite")
+def _day_start_sqlite(element, compiler, **kw):
+    return f"substr({compiler.process(element.clauses, **kw)}, 1, 10)"
+
+
+@compiles(day_start, "postgresql")
+def _day_start_pg(element, compiler, **kw):
+    return f"CAST({compiler.process(element.clauses, **kw)} AS DATE)"
 
 
 @compiles(year_start, "sqlite")

@@ -220,11 +220,6 @@ def _call(function, *args, **kwargs):
 # The first two arguments of every memoized function are the database URL and the
 # data version: they are part of the cache key, never used inside.
 @cache.memoize()
-def _kpis(url, version, region, date_from, date_to, as_of, now, filters):
-    return _metrics.kpis(_engine(url), region, date_from, date_to, as_of, now=now, **dict(filters))
-
-
-@cache.memoize()
 def _breakdown(url, version, region, date_from, date_to, by, as_of, now, filters):
     return _metrics.breakdown(
         _engine(url), region, date_from, date_to, by, as_of, now=now, **dict(filters)
@@ -237,6 +232,24 @@ def _period_kpis(url, version, region, date_from, date_to, as_of, now, filters):
     return _metrics.kpis(
         _engine(url), region, date_from, date_to, as_of, now=now, detail=False, **dict(filters)
     )
+
+
+@cache.memoize()
+def _kpis_mixes(url, version, region, date_from, date_to, as_of, now, filters):
+    return _metrics.kpis_mixes(
+        _engine(url), region, date_from, date_to, as_of, now=now, **dict(filters)
+    )
+
+
+@cache.memoize()
+def _kpis_snapshot(url, version, region, date_from, date_to, as_of, now, filters):
+    return _metrics.kpis_snapshot(
+        _engine(url), region, date_from, date_to, as_of, now=now, **dict(filters)
+    )
+
+
+# The parts of a kpis() result (see _kpis_calls).
+KPIS_PARTS = {"period": _period_kpis, "mixes": _kpis_mixes, "snapshot": _kpis_snapshot}
 
 
 @cache.memoize()
@@ -326,8 +339,33 @@ def _wait_for(key: str, marker: str) -> None:
 
 
 def kpis(region: str, date_from: date, date_to: date, as_of=None, **filters) -> dict[str, Any]:
-    """data_access.metrics.kpis, cached."""
-    return _memoized(_kpis, region, date_from, date_to, as_of=as_of, **filters)
+    """data_access.metrics.kpis, cached: its period metrics, its mixes and its
+    snapshot computed side by side, each cached on its own (see _kpis_calls)."""
+    now = _now_key(date_to) if as_of is None else None
+    return _kpis_result(gather(_kpis_calls(region, date_from, date_to, as_of, now, filters)))
+
+
+def _kpis_calls(
+    region: str, date_from: date, date_to: date, as_of, now, filters: dict[str, Any]
+) -> dict[str, Callable[[], Any]]:
+    """The parts of a kpis() result, to gather: the period metrics, the mixes and the
+    snapshot, each on a connection of its own. At an as_of inside a month at 10M
+    cases, the snapshot (the changes since the month end before) and the mixes (the
+    edge windows) each take as long as the period metrics, or longer."""
+    return {
+        name: functools.partial(
+            _memoized, function, region, date_from, date_to, as_of=as_of, now=now, **filters
+        )
+        for name, function in KPIS_PARTS.items()
+    }
+
+
+def _kpis_result(got: dict[str, Any]) -> dict[str, Any]:
+    """kpis() from its gathered parts, taken out of `got` (the rest is left there)."""
+    result: dict[str, Any] = {}
+    for name in KPIS_PARTS:
+        result.update(got.pop(name))
+    return result
 
 
 def breakdown(
@@ -342,11 +380,7 @@ def compare(region: str, date_from: date, date_to: date, as_of=None, **filters) 
     cached on its own (the current one is the kpis() a page shows anyway)."""
     now = _now_key(date_to) if as_of is None else None
     observed = _metrics.observed_at(date_to, as_of, now)
-    calls: dict[str, Any] = {
-        "current": lambda: _memoized(
-            _kpis, region, date_from, date_to, as_of=as_of, now=now, **filters
-        )
-    }
+    calls = _kpis_calls(region, date_from, date_to, as_of, now, filters)
     for name, (p_from, p_to, p_as_of) in _metrics.comparison_periods(
         date_from, date_to, observed
     ).items():
@@ -354,7 +388,7 @@ def compare(region: str, date_from: date, date_to: date, as_of=None, **filters) 
             _memoized, _period_kpis, region, p_from, p_to, as_of=p_as_of, **filters
         )
     got = gather(calls)
-    return _metrics.comparison(got.pop("current"), got)
+    return _metrics.comparison(_kpis_result(got), got)
 
 
 def ranking(
@@ -409,7 +443,9 @@ def gather(calls: Mapping[str, Callable[[], Any]]) -> dict[str, Any]:
         return {name: future.result() for name, future in futures.items()}
 
 
-GATHER_THREADS = 4
+# A gather's calls at once: compare's five (kpis' three parts, 同比, 环比). A region
+# page's gathers then hold at most 9 connections at once, within the pool's 10.
+GATHER_THREADS = 5
 
 
 def status_for(metric: str, value: float | None) -> str | None:

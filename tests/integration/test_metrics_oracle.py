@@ -782,8 +782,8 @@ def test_oracle_children_partition_their_parent(fixture_oracle):
 # month early (its closures up to as_of added) or late (those after it taken off).
 # (id, date_from, date_to, as_of, what the rollup path's plan holds)
 EDGE_QUERIES = [
-    ("first-edge-long", date(2024, 1, 5), date(2024, 3, 31), None, {"minus": 1}),
-    ("first-edge-short", date(2024, 1, 25), date(2024, 3, 31), None, {"straight": 1}),
+    ("first-edge-long", date(2024, 1, 5), date(2024, 3, 31), None, {"days": 1, "minus": 1}),
+    ("first-edge-short", date(2024, 1, 25), date(2024, 3, 31), None, {"days": 1, "straight": 1}),
     # (as_of: the period end, inside its month: its closures after as_of taken off, or
     # those before it added.)
     (
@@ -791,44 +791,50 @@ EDGE_QUERIES = [
         date(2024, 1, 1),
         date(2024, 3, 25),
         None,
-        {"minus": 1, "closing_minus": True},
+        {"days": 1, "minus": 1, "closing_minus": True},
     ),
-    ("last-edge-short", date(2024, 1, 1), date(2024, 3, 5), None, {"straight": 1, "closing": True}),
+    (
+        "last-edge-short",
+        date(2024, 1, 1),
+        date(2024, 3, 5),
+        None,
+        {"days": 1, "straight": 1, "closing": True},
+    ),
     # The complement's cases closed by a later as_of: taken off with the rest of them.
     (
         "last-edge-long-seen-later",
         date(2024, 1, 1),
         date(2024, 3, 25),
         datetime(2024, 4, 10, 12, 0, 0),
-        {"minus": 1, "closing": True},
+        {"days": 1, "minus": 1, "closing": True},
     ),
     (
         "one-month-long",
         date(2024, 3, 2),
         date(2024, 3, 29),
         None,
-        {"minus": 2, "closing_minus": True},
+        {"days": 1, "minus": 2, "closing_minus": True},
     ),
     (
         "two-edges-no-whole-month",
         date(2024, 1, 10),
         date(2024, 2, 20),
         None,
-        {"minus": 2, "closing_minus": True},
+        {"days": 2, "minus": 2, "closing_minus": True},
     ),
     (
         "asof-early-in-edge-month",
         date(2024, 1, 1),
         date(2024, 6, 30),
         datetime(2024, 3, 4, 10, 0, 0),
-        {"straight": 1, "closing": True},
+        {"days": 1, "partial_day": 1, "straight": 1, "closing": True},
     ),
     (
         "asof-late-in-edge-month",
         date(2024, 1, 1),
         date(2024, 6, 30),
         datetime(2024, 3, 27, 18, 0, 0),
-        {"minus": 1, "closing_minus": True},
+        {"days": 1, "partial_day": 1, "minus": 1, "closing_minus": True},
     ),
     (
         "asof-early-next-month",
@@ -849,9 +855,18 @@ EDGE_QUERIES = [
         date(2024, 1, 10),
         date(2024, 3, 20),
         datetime(2024, 3, 18, 12, 0, 0),
-        {"minus": 2, "closing_minus": True},
+        {"days": 2, "partial_day": 1, "minus": 2, "closing_minus": True},
     ),
-    ("edge-before-horizon", date(2021, 12, 5), date(2022, 2, 28), None, {"straight": 1}),
+    # A short first edge read itself among the closures after as_of; the last one
+    # corrected by its days after as_of (from the day rows).
+    (
+        "first-edge-short-asof-inside",
+        date(2024, 1, 25),
+        date(2024, 3, 20),
+        None,
+        {"days": 2, "straight": 1, "minus": 1, "closing_minus": True},
+    ),
+    ("edge-before-horizon", date(2021, 12, 5), date(2022, 2, 28), None, {"days": 1, "straight": 1}),
     # Whole years: a village's grids come from the grid year rows then.
     ("years", date(2022, 1, 1), date(2024, 12, 31), None, {"grid_rows": True}),
     (
@@ -859,7 +874,7 @@ EDGE_QUERIES = [
         date(2022, 1, 5),
         date(2024, 12, 31),
         None,
-        {"minus": 1, "grid_rows": True},
+        {"days": 1, "minus": 1, "grid_rows": True},
     ),
     (
         "years-asof-early-later",
@@ -907,20 +922,35 @@ def test_edge_months_match_oracle(
 )
 def test_edge_month_plans(metrics, sqlite_fixture_engine, date_from, date_to, as_of, expected):
     """The questions above take the branch they are there for: the oracle tests then
-    cover every way the rollup path splits a question."""
+    cover every way the rollup path splits a question. Without a filter the edge months
+    come from the day rows (`days`: one range per edge month; a last day cut short by
+    as_of, with cases accepted later that day, from the cases table); a question the day
+    rows don't hold (by source) reads them from the cases table (`straight`, `minus`)."""
     from data_access.metrics import _plan, resolve_query
 
     with sqlite_fixture_engine.connect() as conn:
         state, _ref, q = resolve_query(conn, "150200", date_from, date_to, as_of)
-    plan = _plan(q, state, None, None)
-    assert plan.rollup_months is not None
-    assert len(plan.straight) == expected.get("straight", 0), plan
-    assert len(plan.minus) == expected.get("minus", 0), plan
-    assert (plan.closing is not None) == expected.get("closing", False), plan
-    assert (plan.closing_minus is not None) == expected.get("closing_minus", False), plan
+    by_day = _plan(q, state, None, None)
+    by_source = _plan(q, state, None, "source")
+    assert by_day.from_rollups and by_source.rollup_months is not None
+    assert len(by_day.days) == expected.get("days", 0), by_day
+    assert len(by_day.straight) == expected.get("partial_day", 0), by_day
+    assert not by_day.minus, by_day
+    for low, high in by_day.straight:
+        assert low.date() == high.date() and low.time() == time.min, by_day
+    assert len(by_source.straight) == expected.get("straight", 0), by_source
+    assert len(by_source.minus) == expected.get("minus", 0), by_source
+    assert not by_source.days, by_source
+    for plan in (by_day, by_source):
+        assert (plan.closing is not None) == expected.get("closing", False), plan
+        assert (plan.closing_minus is not None) == expected.get("closing_minus", False), plan
     # No window read from the cases table is longer than half a month (but for an edge
     # month before the data, which holds no case).
-    windows = [*plan.straight, *plan.minus, *(w for w in (plan.closing, plan.closing_minus) if w)]
+    windows = [
+        *by_source.straight,
+        *by_source.minus,
+        *(w for w in (by_source.closing, by_source.closing_minus) if w),
+    ]
     for low, high in windows:
         assert high - low < timedelta(days=16) or low.date() < state.rollup_first_month
     # A village's breakdown by grid reads the grid year rows for whole years only.
@@ -928,6 +958,49 @@ def test_edge_month_plans(metrics, sqlite_fixture_engine, date_from, date_to, as
         _state, _ref, vq = resolve_query(conn, "150204001021", date_from, date_to, as_of)
     village_plan = _plan(vq, state, None, "child")
     assert (village_plan.rollup_months is not None) == expected.get("grid_rows", False)
+
+
+def test_closing_corners_take_every_branch(sqlite_fixture_engine, monkeypatch):
+    """The closures inside as_of's month of a question the day rows hold are split by
+    `_closing_parts`: every way it splits them is taken by the questions above, so the
+    oracle tests cover each (a cut day of closing, a corner of no case, one from the day
+    rows, one read from the cases table, a month read whole or its own days read)."""
+    from data_access import metrics as m
+
+    seen: set[str] = set()
+    corner, cut_days = m._corner, m._cut_days
+
+    def spy_corner(conn, q, group, accepted, closing, state):
+        if accepted[0] > closing[1]:
+            seen.add("none")
+        elif m._corner_from_days(accepted, closing):
+            seen.add("day rows")
+        else:
+            seen.add("cases")
+        return corner(conn, q, group, accepted, closing, state)
+
+    def spy_cut_days(window):
+        cuts = cut_days(window)
+        if cuts:
+            seen.add("cut day")
+        return cuts
+
+    closing_rollup = m._closing_rollup
+
+    def spy_closing_rollup(conn, q, group, months, days):
+        # A partly accepted first month read whole (less its other days), or its own
+        # days read instead (the whole months start later).
+        first = q.start.date()
+        if first.day != 1:
+            seen.add("month whole" if months[0] <= first else "part read")
+        return closing_rollup(conn, q, group, months, days)
+
+    monkeypatch.setattr(m, "_corner", spy_corner)
+    monkeypatch.setattr(m, "_cut_days", spy_cut_days)
+    monkeypatch.setattr(m, "_closing_rollup", spy_closing_rollup)
+    for _id, date_from, date_to, as_of, _expected in EDGE_QUERIES:
+        m.kpis(sqlite_fixture_engine, "150200", date_from, date_to, as_of)
+    assert seen >= {"none", "day rows", "cases", "cut day", "part read", "month whole"}, seen
 
 
 # The data's last acceptance falls in December 2025 and a December case closes after
