@@ -57,7 +57,7 @@ from .models import (
 )
 from .reference import Reference, load_reference
 from .regions import Scope, UnknownRegion
-from .rollups import CLOSING, DAY, State, read_state
+from .rollups import CLOSING, COHORT_COUNTS, DAY, State, read_state
 from .settings import COUNT_TARGETS, get_settings
 from .shared_reads import SharedReads
 from .sqlfuncs import day_start, month_start
@@ -330,7 +330,7 @@ def _plan(q: Query, state: State | None, use_rollups: bool | None, group: str | 
         edges[month] = (max(start, _month_window(month)[0]), end)
     straight, minus, days = [], [], []
     months = (first, last) if first <= last else None
-    by_day = _days_answer(q, group)
+    by_day = _days_answer(q, group, state)
     for month, part in sorted(edges.items()):
         if by_day:
             # Whole days from the day rows; a day cut short by as_of, with cases
@@ -377,11 +377,12 @@ def _plan(q: Query, state: State | None, use_rollups: bool | None, group: str | 
     return Plan(months, tuple(straight), closing, tuple(minus), closing_minus, tuple(days))
 
 
-def _days_answer(q: Query, group: str | None) -> bool:
-    """Whether the day rows hold this scope, filter and grouping: they exist for every
-    township, district and the city (dim 'all': no filter but the kind), so a region's
-    children have day rows down to a district's townships."""
-    if q.dims or group not in (None, "month", "child"):
+def _days_answer(q: Query, group: str | None, state: State) -> bool:
+    """Whether the day rows (and closing-day rows) hold this scope, filter and
+    grouping: built with the rollups (State.day_rows), they exist for every township,
+    district and the city (dim 'all': no filter but the kind), so a region's children
+    have them down to a district's townships."""
+    if not state.day_rows or q.dims or group not in (None, "month", "child"):
         return False
     levels = ("city", "district") if group == "child" else ("city", "district", "township")
     return q.scope.level in levels
@@ -568,8 +569,6 @@ def _cohort_query(conn: Connection, q: Query, keys: list, window: Window, repeat
 
 
 REPEATS_AT = MEASURES.index("repeat_petitions")
-# The measures that count the cohort itself, not its closed cases.
-COHORT_COUNTS = ("cases", "petitions", "repeat_petitions")
 
 
 def _repeat_rows(conn: Connection, q: Query, keys: list, window: Window) -> list[tuple]:
@@ -777,7 +776,7 @@ def _cohort_rollup(
     r = RollupCohort.__table__
     # Closed by as_of <=> closing month at or before as_of's month (as_of is a month
     # end, or past every closure); with as_of inside its month, closing month before
-    # it (the rest is `_cohort_closing`'s).
+    # it (the closures of as_of's month up to as_of are added: see _rollup_parts).
     as_of_month = _month_first(q.as_of.date())
     closed_month = _month_first(as_of_month - timedelta(days=1)) if inside_month else as_of_month
     # (A NULL close_month compares as NULL, which CASE takes as false: no IS NOT NULL
@@ -854,11 +853,11 @@ def _closing_rollup(
     conn: Connection,
     q: Query,
     group: str | None,
-    months: tuple[date, date],
-    days: tuple[date, date],
+    accepted_months: tuple[date, date],
+    closing_days: tuple[date, date],
 ) -> GroupedSums:
-    """The closed-case measures of the cases accepted in `months` (first days of the
-    first and last) and closed on `days` (first, last), from the closing-day rows."""
+    """The closed-case measures of the cases accepted in `accepted_months` (first days
+    of the first and last) and closed on `closing_days`, from the closing-day rows."""
     r = RollupCohort.__table__
     key, base = _rollup_key_and_base(conn, q, group)
     sums = {m: func.coalesce(func.sum(r.c[m]), 0) for m in (*CLOSED_MEASURES, "petitions_closed")}
@@ -867,9 +866,9 @@ def _closing_rollup(
         .where(
             r.c.grain == CLOSING,
             *base,
-            r.c.period_start.between(*months),
+            r.c.period_start.between(*accepted_months),
             # (On closing-day rows close_month holds the day of closing.)
-            r.c.close_month.between(*days),
+            r.c.close_month.between(*closing_days),
         )
         .group_by(key)
     )
@@ -995,7 +994,7 @@ def _rollup_parts(
     for closing, sign in ((plan.closing, 1), (plan.closing_minus, -1)):
         if closing is None:
             continue
-        if _days_answer(q, group):
+        if _days_answer(q, group, state):
             closed = _closing_parts(conn, q, group, accepted, closing, state)
             parts.extend((sign * part_sign, sums) for part_sign, sums in closed)
         else:
@@ -1021,26 +1020,34 @@ def _closing_parts(
     last_day = high.date() if high.time() == END_OF_DAY else high.date() - timedelta(days=1)
     if first_day > last_day:
         return parts
-    days = (first_day, last_day)
-    whole: list[date] = []
+    closing_days = (first_day, last_day)
+    whole_months: list[date] = []
     first, last = accepted[0].date(), accepted[1].date()
     month = _month_first(first)
     while month <= last:
-        part = (max(first, month), min(last, _month_last(month)))
-        others = [(low.date(), high.date()) for low, high in _complement(month, _day_window(part))]
-        if not others or sum(_corner_cost(w, days) for w in others) < _corner_cost(part, days):
-            whole.append(month)
-            parts.extend((-1, _corner(conn, q, group, w, days, state)) for w in others)
+        days_in = (max(first, month), min(last, _month_last(month)))
+        days_out = [
+            (low.date(), high.date()) for low, high in _complement(month, _day_window(days_in))
+        ]
+        cost_out = sum(_corner_cost(days, closing_days) for days in days_out)
+        if not days_out or cost_out < _corner_cost(days_in, closing_days):
+            whole_months.append(month)
+            for days in days_out:
+                parts.append((-1, _corner(conn, q, group, days, closing_days, state)))
         else:
-            parts.append((1, _corner(conn, q, group, part, days, state)))
+            parts.append((1, _corner(conn, q, group, days_in, closing_days, state)))
         month = _next_month(month)
-    if whole:
+    if whole_months:
         # (Only the first and the last month may be left out: the rest is one range.)
-        parts.append((1, _closing_rollup(conn, q, group, (whole[0], whole[-1]), days)))
+        months = (whole_months[0], whole_months[-1])
+        parts.append((1, _closing_rollup(conn, q, group, months, closing_days)))
     return parts
 
 
-def _day_window(days: tuple[date, date]) -> Window:
+Days = tuple[date, date]  # first and last day, inclusive
+
+
+def _day_window(days: Days) -> Window:
     return datetime.combine(days[0], time.min), datetime.combine(days[1], END_OF_DAY)
 
 
@@ -1055,57 +1062,53 @@ def _cut_days(window: Window) -> list[Window]:
     return cuts
 
 
-def _corner_from_days(accepted: tuple[date, date], closing: tuple[date, date]) -> bool:
-    """Whether every case accepted on `accepted` that closed by the end of the closing
-    days' month closed on those days: accepted in that month, no earlier than the
-    closing days, which run to the month's end. The day rows then answer."""
-    month = _month_first(closing[0])
+def _corner_in_day_rows(accepted_days: Days, closing_days: Days) -> bool:
+    """Whether every case accepted on `accepted_days` that closed by the end of the
+    closing days' month closed on those days: accepted in that month, no earlier than
+    the closing days, which run to the month's end. The day rows then answer."""
+    month = _month_first(closing_days[0])
     return (
-        _month_first(accepted[0]) == month == _month_first(accepted[1])
-        and accepted[0] >= closing[0]
-        and closing[1] == _month_last(month)
+        _month_first(accepted_days[0]) == month == _month_first(accepted_days[1])
+        and accepted_days[0] >= closing_days[0]
+        and closing_days[1] == _month_last(month)
     )
 
 
-def _corner_cost(accepted: tuple[date, date], closing: tuple[date, date]) -> int:
+def _corner_cost(accepted_days: Days, closing_days: Days) -> int:
     """Days of the cases table `_corner` reads (0: none, the rollups answer)."""
-    if accepted[0] > closing[1] or _corner_from_days(accepted, closing):
+    if accepted_days[0] > closing_days[1] or _corner_in_day_rows(accepted_days, closing_days):
         return 0
-    return (accepted[1] - accepted[0]).days + 1
+    return (accepted_days[1] - accepted_days[0]).days + 1
 
 
 def _corner(
     conn: Connection,
     q: Query,
     group: str | None,
-    accepted: tuple[date, date],
-    closing: tuple[date, date],
+    accepted_days: Days,
+    closing_days: Days,
     state: State,
 ) -> GroupedSums:
-    """The closed-case measures of the cases accepted on the days `accepted` (inside
-    one month) that closed on the days `closing` (inside as_of's month)."""
-    if accepted[0] > closing[1]:  # accepted after the closing days: none closed in them
+    """The closed-case measures of the cases accepted on `accepted_days` (inside one
+    month) that closed on `closing_days` (inside as_of's month)."""
+    if accepted_days[0] > closing_days[1]:  # accepted after them: none closed on them
         return {}
-    if _corner_from_days(accepted, closing):
+    if _corner_in_day_rows(accepted_days, closing_days):
         # Closed by the month's end is closed on the days: the day rows at as_of's month.
-        sums = _cohort_rollup(conn, q, group, None, state, days=(accepted,))
+        sums = _cohort_rollup(conn, q, group, None, state, days=(accepted_days,))
         for values in sums.values():
             values.update(dict.fromkeys(COHORT_COUNTS, 0))
         return sums
-    accepted_window, closing_window = _day_window(accepted), _day_window(closing)
-    if _keyed(state):
+    accepted, closing = _day_window(accepted_days), _day_window(closing_days)
+    if not _keyed(state):
+        return _cohort_closing(conn, q, group, accepted, closing)
 
-        def read() -> tuple[tuple, ...]:
-            query = _closing_query(conn, q, _fine_keys(q), closing_window, accepted_window)
-            return _fine_rows(conn.execute(query))
+    def read() -> tuple[tuple, ...]:
+        query = _closing_query(conn, q, _fine_keys(q), closing, accepted)
+        return _fine_rows(conn.execute(query))
 
-        rows = _shared_rows(conn, q, state, ("corner", accepted, closing), read)
-        return _collapse(group, accepted_window, rows)
-    out: GroupedSums = {}
-    query = _closing_query(conn, q, [_case_group_key(q, group)], closing_window, accepted_window)
-    for key_value, *values in conn.execute(query):
-        _add(out, _normalize_key(group, key_value), values)
-    return out
+    rows = _shared_rows(conn, q, state, ("corner", accepted_days, closing_days), read)
+    return _collapse(group, accepted, rows)
 
 
 def _cohort_closing(
@@ -1122,11 +1125,15 @@ def _cohort_closing(
     (cases, petitions, repeats) are 0 here. With the rollups' `state`, read once for
     every period and grouping that asks for this closing window (`_closing_rows`)."""
     if _keyed(state) and group in FINE_GROUPS:
-        first, last = (moment.date().isoformat() for moment in accepted)
+        # Whole months of acceptance (the month rows' closures) are told apart by
+        # month: far fewer rows to keep than by day.
+        by_day = not (accepted[0].day == 1 and _is_month_end(accepted[1]))
+        width = 10 if by_day else 7
+        first, last = (moment.date().isoformat()[:width] for moment in accepted)
         out: GroupedSums = {}
-        for child, day, *values in _closing_rows(conn, q, closing, state):
-            if first <= day <= last:
-                key = child if group == "child" else day[:7] if group == "month" else ""
+        for child, accepted_in, *values in _closing_rows(conn, q, closing, state, by_day):
+            if first <= accepted_in <= last:
+                key = child if group == "child" else accepted_in[:7] if group == "month" else ""
                 _add(out, key, values)
         return out
     keys = [_case_group_key(q, group)]
@@ -1161,20 +1168,26 @@ def _closing_query(
     )
 
 
-def _closing_rows(conn: Connection, q: Query, closing: Window, state: State) -> tuple[tuple, ...]:
-    """(child, day of acceptance "YYYY-MM-DD", *MEASURES) of the cases closed in
-    `closing`, whenever accepted: one read per process and data version for every
-    period that needs these closures (a period, its trend and the ranking share as_of,
-    so its month; each takes its own days of acceptance; WINDOW_READS)."""
+def _closing_rows(
+    conn: Connection, q: Query, closing: Window, state: State, by_day: bool
+) -> tuple[tuple, ...]:
+    """(child, month "YYYY-MM" or with `by_day` day "YYYY-MM-DD" of acceptance,
+    *MEASURES) of the cases closed in `closing`, whenever accepted: one read per
+    process and data version for every period that needs these closures (a period, its
+    trend and the ranking share as_of, so its month; each takes its own months or days
+    of acceptance; WINDOW_READS)."""
 
     def read() -> tuple[tuple, ...]:
-        keys = [*_fine_keys(q), day_start(Case.accepted_at)]
+        accepted_in = day_start(Case.accepted_at) if by_day else month_start(Case.accepted_at)
+        width = 10 if by_day else 7
         return tuple(
-            (sys.intern(str(child)), sys.intern(str(day)[:10]), *map(int, values))
-            for child, day, *values in conn.execute(_closing_query(conn, q, keys, closing))
+            (sys.intern(str(child)), sys.intern(str(accepted)[:width]), *map(int, values))
+            for child, accepted, *values in conn.execute(
+                _closing_query(conn, q, [*_fine_keys(q), accepted_in], closing)
+            )
         )
 
-    return _shared_rows(conn, q, state, ("closing", closing), read)
+    return _shared_rows(conn, q, state, ("closing", closing, by_day), read)
 
 
 def cohort_sums(
@@ -1672,14 +1685,23 @@ def kpis_mixes(
     date_from: date,
     date_to: date,
     as_of: datetime | date | None = None,
-    **options: Any,
+    *,
+    kind: str | None = None,
+    source: str | None = None,
+    warning_level: str | None = None,
+    category: str | None = None,
+    use_rollups: bool | None = None,
+    now: datetime | None = None,
 ) -> dict[str, Any]:
-    """kpis()' mixes alone (by_level, by_source, by_category), with meta; `options`:
-    kpis()' filters, use_rollups and now. With kpis(detail=False) and kpis_snapshot()
-    they make kpis(), and a caller can compute the three side by side."""
+    """kpis()' mixes alone (by_level, by_source, by_category), with meta. With
+    kpis(detail=False) and kpis_snapshot() they make kpis(), and a caller can compute
+    the three side by side."""
     with _connect(bind) as conn:
-        state, ref, q = _resolve(conn, region, date_from, date_to, as_of, options)
-        mixes = _mixes(conn, q, state, options.get("use_rollups"))
+        state, ref, q = resolve_query(
+            conn, region, date_from, date_to, as_of, kind=kind, source=source,
+            warning_level=warning_level, category=category, now=now,
+        )  # fmt: skip
+        mixes = _mixes(conn, q, state, use_rollups)
         return {**_mix_figures(mixes), "meta": _meta(q, state, ref)}
 
 
@@ -1689,28 +1711,23 @@ def kpis_snapshot(
     date_from: date,
     date_to: date,
     as_of: datetime | date | None = None,
-    **options: Any,
+    *,
+    kind: str | None = None,
+    source: str | None = None,
+    warning_level: str | None = None,
+    category: str | None = None,
+    use_rollups: bool | None = None,
+    now: datetime | None = None,
 ) -> dict[str, Any]:
     """kpis()' snapshot alone (open, overdue_open, open_by_level, center_load), with
-    meta; `options` as for kpis_mixes."""
+    meta (see kpis_mixes)."""
     with _connect(bind) as conn:
-        state, ref, q = _resolve(conn, region, date_from, date_to, as_of, options)
-        figures = _snapshot_figures(conn, q, state, ref, options.get("use_rollups"))
+        state, ref, q = resolve_query(
+            conn, region, date_from, date_to, as_of, kind=kind, source=source,
+            warning_level=warning_level, category=category, now=now,
+        )  # fmt: skip
+        figures = _snapshot_figures(conn, q, state, ref, use_rollups)
         return {**figures, "meta": _meta(q, state, ref)}
-
-
-def _resolve(
-    conn: Connection,
-    region: str,
-    date_from: date,
-    date_to: date,
-    as_of: datetime | date | None,
-    options: dict[str, Any],
-) -> tuple[State | None, Reference, Query]:
-    """resolve_query with kpis()' filters and now from `options` (anything else but
-    use_rollups is a TypeError there, as for an unknown keyword argument)."""
-    filters = {name: value for name, value in options.items() if name != "use_rollups"}
-    return resolve_query(conn, region, date_from, date_to, as_of, **filters)
 
 
 Mixes = dict[str, dict[str, int]]  # dimension -> value -> accepted cases
@@ -1719,6 +1736,7 @@ Mixes = dict[str, dict[str, int]]  # dimension -> value -> accepted cases
 def _detail(
     conn: Connection, q: Query, state: State | None, ref: Reference, use_rollups: bool | None
 ) -> dict[str, Any]:
+    """What kpis() adds to the period metrics: the mixes and the snapshot."""
     return {
         **_mix_figures(_mixes(conn, q, state, use_rollups)),
         **_snapshot_figures(conn, q, state, ref, use_rollups),
@@ -1729,12 +1747,10 @@ def _mixes(conn: Connection, q: Query, state: State | None, use_rollups: bool | 
     """Accepted cases by warning level, source and category: the rollups' whole months
     (their dimensions have no day rows, so the mixes' plan may read the edge months
     otherwise than the totals' plan) and the edge windows counted in the cases table."""
-    mix_plan = _plan(q, state, use_rollups, "level")
+    plans = [_plan(q, state, use_rollups, dim) for dim in ("level", "source", "category")]
+    mix_plan = plans[0]  # (where all three have rollup months, they are one: no day rows)
     mixes: Mixes = {"level": {}, "source": {}, "category": {}}
-    if _plan(q, state, use_rollups, None).from_rollups and all(
-        _plan(q, state, use_rollups, dim).rollup_months is not None
-        for dim in ("level", "source", "category")
-    ):
+    if all(plan.rollup_months is not None for plan in plans):
         mixes = _mix_rollup(conn, q, mix_plan.rollup_months)
         # The partial edge months added, the complements of those read whole taken off.
         windows = [(1, w) for w in mix_plan.straight] + [(-1, w) for w in mix_plan.minus]

@@ -334,11 +334,12 @@ class RollupCohort(Base):
     kind: Mapped[str] = mapped_column(String(12))
     close_month: Mapped[date | None] = mapped_column(Date)
     # Y rows: the first as_of month the row no longer answers (NULL: open-ended; always
-    # NULL on M rows).
+    # NULL on the other rows).
     close_until: Mapped[date | None] = mapped_column(Date)
     # Month in which the case turns overdue: month of (deadline_at + 1 s), so that
     # "deadline_at < month end" is exactly "due_month <= that month". NULL where it
-    # can't matter (see rollups._cohort_from_cases) and on year rows.
+    # can't matter (see rollups._cohort_from_cases), and on year, day and closing-day
+    # rows (the open snapshots are built from the month rows).
     due_month: Mapped[date | None] = mapped_column(Date)
     dim: Mapped[str] = mapped_column(String(10))
     dim_value: Mapped[str] = mapped_column(String(40))
@@ -458,6 +459,10 @@ class DataState(Base):
     rollup_first_month: Mapped[date | None] = mapped_column(Date)
     rollup_last_month: Mapped[date | None] = mapped_column(Date)
     refreshed_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    # The data version whose refresh built the day and closing-day rows: a query reads
+    # them only while it equals data_version (a refresh by code that builds no such
+    # rows changes the version and leaves this one behind).
+    day_rows_version: Mapped[int | None] = mapped_column(BigInteger)
     # Set by `govdash demo` ("seed=..;scale=..;until=..") so a second run is a no-op.
     demo_signature: Mapped[str | None] = mapped_column(String(100))
 

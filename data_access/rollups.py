@@ -114,13 +114,16 @@ _STORAGE_ORDER = tuple(
 
 
 def _cohort_from_cases(conn: Connection, region_level: str, dim: str, grain: str = "M") -> None:
-    """Month rows (or day rows, `grain` DAY) straight from the cases table for one
-    region level and dimension.
+    """Month rows (or day rows, `grain` DAY, or closing-day rows, CLOSING: township
+    level and dim 'all' only) straight from the cases table for one region level and
+    dimension.
 
     At grid level (dim 'all' only) the rows are year buckets (grain 'g', staging only),
     the input of the grid year rows: a grid's month rows would outnumber every other
     level's, and no question reads them. Cases without a grid are kept under their
     village's code (the village breakdown's row "未划入网格")."""
+    if grain != "M" and (region_level, dim) != ("township", "all"):
+        raise ValueError(f"no {grain} rows of {region_level} by {dim}")
     closed = Case.closed_at.is_not(None)
     conditions = closed_conditions(closed)
     repeat = RollupRepeat.__table__
@@ -196,7 +199,8 @@ def _cohort_from_rollup(
     dims: tuple[str, ...],
     grain: str = "M",
 ) -> None:
-    """District and city month rows (or day rows) summed from those of a lower level."""
+    """District and city rows of a grain (month, day or closing-day rows) summed from
+    the township rows of that grain."""
     r = _BUILD
     keys = (
         r.c.period_start,
@@ -488,6 +492,7 @@ def _bump_state(conn: Connection, **values) -> int:
     # Milliseconds since the epoch, kept increasing: a rebuilt database never reuses an
     # older version, so no cache keyed on it can serve stale figures.
     version = max((current or 0) + 1, int(time.time() * 1000))
+    values["day_rows_version"] = version  # built with the rest (see DataState)
     if current is None:
         conn.execute(insert(DataState).values(id=1, data_version=version, **values))
     else:
@@ -508,6 +513,12 @@ class State:
     rollup_last_month: date | None
     refreshed_at: datetime | None
     demo_signature: str | None
+    day_rows_version: int | None = None
+
+    @property
+    def day_rows(self) -> bool:
+        """Whether the day and closing-day rows are there, built with the rest."""
+        return self.day_rows_version is not None and self.day_rows_version == self.data_version
 
 
 def read_state(bind: Engine | Connection) -> State | None:

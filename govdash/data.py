@@ -38,6 +38,7 @@ from flask import Flask
 from flask_caching import Cache
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from data_access import caselist as _caselist
 from data_access import grids as _grids
@@ -214,6 +215,8 @@ def _call(function, *args, **kwargs):
         raise
     except (OperationalError, ProgrammingError, DBAPIError) as exc:
         raise _unavailable(exc) from exc
+    except PoolTimeout as exc:  # every pooled connection busy for pool_timeout seconds
+        raise DatabaseUnavailable("database busy: no free connection, try again") from exc
 
 
 # ------------------------------------------------------------------ memoized metrics
@@ -228,7 +231,8 @@ def _breakdown(url, version, region, date_from, date_to, by, as_of, now, filters
 
 @cache.memoize()
 def _period_kpis(url, version, region, date_from, date_to, as_of, now, filters):
-    """kpis(detail=False): the period metrics only (the earlier periods of 同比/环比)."""
+    """kpis(detail=False): the period metrics only (the earlier periods of 同比/环比,
+    and the current one's part of kpis(): see KPIS_PARTS)."""
     return _metrics.kpis(
         _engine(url), region, date_from, date_to, as_of, now=now, detail=False, **dict(filters)
     )
@@ -443,9 +447,10 @@ def gather(calls: Mapping[str, Callable[[], Any]]) -> dict[str, Any]:
         return {name: future.result() for name, future in futures.items()}
 
 
-# A gather's calls at once: compare's five (kpis' three parts, 同比, 环比). A region
-# page's gathers then hold at most 9 connections at once, within the pool's 10.
-GATHER_THREADS = 5
+# A gather's calls at once. A region page's gathers hold at most 8 connections at
+# once (compare 4 of its 5 calls, the two trends, the ranking's two), within the
+# pool's 10 (data_access.engine); more would not run faster on a server's few CPUs.
+GATHER_THREADS = 4
 
 
 def status_for(metric: str, value: float | None) -> str | None:

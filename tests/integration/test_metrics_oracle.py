@@ -973,7 +973,7 @@ def test_closing_corners_take_every_branch(sqlite_fixture_engine, monkeypatch):
     def spy_corner(conn, q, group, accepted, closing, state):
         if accepted[0] > closing[1]:
             seen.add("none")
-        elif m._corner_from_days(accepted, closing):
+        elif m._corner_in_day_rows(accepted, closing):
             seen.add("day rows")
         else:
             seen.add("cases")
@@ -1001,6 +1001,54 @@ def test_closing_corners_take_every_branch(sqlite_fixture_engine, monkeypatch):
     for _id, date_from, date_to, as_of, _expected in EDGE_QUERIES:
         m.kpis(sqlite_fixture_engine, "150200", date_from, date_to, as_of)
     assert seen >= {"none", "day rows", "cases", "cut day", "part read", "month whole"}, seen
+
+
+@pytest.mark.parametrize(
+    ("region", "filters"),
+    [("150200", {}), ("150203", {"source": "walk_in"}), ("150204001021", {"kind": "petition"})],
+)
+def test_kpis_is_its_period_metrics_mixes_and_snapshot(
+    metrics, fixture_engine, use_rollups, region, filters
+):
+    """govdash.data computes kpis() as three parts side by side: together they are
+    kpis() (a custom period seen at its end, inside a month)."""
+    args = (fixture_engine, region, date(2024, 1, 5), date(2024, 3, 20))
+    options = {"use_rollups": use_rollups, **filters}
+    whole = metrics.kpis(*args, **options)
+    parts = {
+        **metrics.kpis(*args, detail=False, **options),
+        **metrics.kpis_mixes(*args, **options),
+        **metrics.kpis_snapshot(*args, **options),
+    }
+    assert parts == whole
+
+
+def test_rollups_refreshed_without_day_rows_are_read_by_month(
+    metrics, fixture_engine, fixture_oracle
+):
+    """A refresh by code that builds no day rows (an older process) leaves
+    day_rows_version behind the data version: the edge months are then read from the
+    cases table again, and the figures stay exact."""
+    from sqlalchemy import text
+
+    from data_access.metrics import _plan, resolve_query
+
+    period = (date(2024, 1, 5), date(2024, 3, 20))
+    with fixture_engine.connect() as conn:
+        conn.execute(text("UPDATE data_state SET data_version = data_version + 1"))
+        state, _ref, q = resolve_query(conn, "150200", *period)
+        plan = _plan(q, state, None, None)
+        problems = _check_kpis(
+            metrics, conn, fixture_oracle, EDGE_SCOPES[:3], *period, None, None, None
+        )
+        for by in ("child", "month"):
+            problems += _check_breakdown(
+                metrics, conn, fixture_oracle, EDGE_SCOPES[:3], *period, by, None, None, None
+            )
+        conn.rollback()
+    assert not state.day_rows
+    assert plan.rollup_months is not None and not plan.days and plan.minus, plan
+    assert not problems, "\n".join(problems)
 
 
 # The data's last acceptance falls in December 2025 and a December case closes after

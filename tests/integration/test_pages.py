@@ -314,6 +314,22 @@ def test_unreachable_database_gives_a_banner_and_recovers(app_module, tmp_path, 
     assert "数据库连接中断" not in all_text(tree)
 
 
+def test_a_pool_with_no_free_connection_is_one_clear_message(app_module, tmp_path):
+    """Every pooled connection busy for pool_timeout seconds (a burst of pages): the
+    data layer's one-line DatabaseUnavailable, which pages show as their banner, not
+    SQLAlchemy's TimeoutError."""
+    from sqlalchemy import create_engine
+
+    from data_access.engine import DatabaseUnavailable
+    from govdash import data
+
+    url = f"sqlite:///{tmp_path / 'busy.sqlite'}"
+    engine = create_engine(url, pool_size=1, max_overflow=0, pool_timeout=0.2)
+    with engine.connect(), pytest.raises(DatabaseUnavailable, match="busy"):
+        data._call(lambda: engine.connect().close())
+    engine.dispose()
+
+
 # ------------------------------------------------------------------ callbacks
 def test_clicking_a_child_drills_down_keeping_the_query(app_module):
     from pages import _region_view as view
@@ -383,19 +399,38 @@ def test_thematic_unit_click_stays_on_the_page(app_module):
 
 
 @pytest.fixture
-def kpis_calls(app_module, monkeypatch) -> list[tuple]:
-    """The (region, start, end) of every call that reached metrics.kpis (a cache miss)."""
+def kpis_calls(app_module, monkeypatch) -> KpisMisses:
+    """The cache misses of data.kpis() results: of each of its parts
+    (metrics.kpis(detail=False), kpis_mixes, kpis_snapshot), which miss together."""
     from govdash import data
 
-    calls: list[tuple] = []
-    real = data._metrics.kpis
+    misses = KpisMisses()
+    for name in KPIS_FUNCTIONS:
+        real = getattr(data._metrics, name)
 
-    def counting(*args, **kwargs):
-        calls.append(args[1:4])
-        return real(*args, **kwargs)
+        def counting(*args, _real=real, _name=name, **kwargs):
+            misses.calls[_name].append(args[1:4])
+            return _real(*args, **kwargs)
 
-    monkeypatch.setattr(data._metrics, "kpis", counting)
-    return calls
+        monkeypatch.setattr(data._metrics, name, counting)
+    return misses
+
+
+class KpisMisses:
+    """(region, start, end) of each part's computations; len(): the misses of whole
+    kpis() results (every part must have missed as often)."""
+
+    def __init__(self) -> None:
+        self.calls: dict[str, list[tuple]] = {name: [] for name in KPIS_FUNCTIONS}
+
+    def __len__(self) -> int:
+        counts = {len(made) for made in self.calls.values()}
+        assert len(counts) == 1, self.calls
+        return counts.pop()
+
+
+# What data.kpis() computes its result from (govdash.data.KPIS_PARTS).
+KPIS_FUNCTIONS = ("kpis", "kpis_mixes", "kpis_snapshot")
 
 
 def test_cache_is_keyed_by_the_data_version(engine, kpis_calls):
@@ -445,7 +480,8 @@ def test_two_processes_share_cached_results_through_redis(app_module, demo_url, 
         if mode == "reader":
             def broken(*a, **k):
                 raise SystemExit("computed instead of reading the cache")
-            data._metrics.kpis = data._metrics.kpis_detail = broken
+            for name in ("kpis", "kpis_mixes", "kpis_snapshot"):
+                setattr(data._metrics, name, broken)
         figures = data.kpis("150205", date(2024, 5, 1), date(2024, 5, 31))
         print(figures["accepted"], figures["closure_rate"])
         """
@@ -707,21 +743,26 @@ def test_a_process_waits_for_the_result_another_is_computing(app_module, demo_ur
     computing it: B waits for A's result instead of computing it (B's metrics fail)."""
     script = textwrap.dedent(
         """
-        import sys, time
+        import functools, sys, time
         from datetime import date
         from govdash import data
         mode = sys.argv[1]
-        real = data._metrics.kpis
+        parts = ("kpis", "kpis_mixes", "kpis_snapshot")
         if mode == "writer":
-            def slow(*a, **k):
-                print("computing", flush=True)
+            def slow(*a, _real, _first, **k):
+                if _first:
+                    print("computing", flush=True)
                 time.sleep(2.0)
-                return real(*a, **k)
-            data._metrics.kpis = slow
+                return _real(*a, **k)
+            for name in parts:
+                real = getattr(data._metrics, name)
+                setattr(data._metrics, name, functools.partial(
+                    slow, _real=real, _first=name == "kpis"))
         else:
             def broken(*a, **k):
                 raise SystemExit("computed instead of waiting for the other process")
-            data._metrics.kpis = data._metrics.kpis_detail = broken
+            for name in ("kpis", "kpis_mixes", "kpis_snapshot"):
+                setattr(data._metrics, name, broken)
         figures = data.kpis("150207", date(2024, 6, 1), date(2024, 6, 30))
         print(figures["accepted"], figures["closure_rate"], flush=True)
         """
