@@ -240,6 +240,8 @@ def _is_month_end(moment: datetime) -> bool:
 
 
 Window = tuple[datetime, datetime]  # inclusive bounds
+Days = tuple[date, date]  # first and last day, inclusive
+Mixes = dict[str, dict[str, int]]  # dimension -> value -> accepted cases
 
 
 @dataclass(frozen=True)
@@ -918,12 +920,17 @@ def _full_years(months: tuple[date, date], as_of: datetime) -> list[int]:
     ]
 
 
-def _mix_rollup(conn: Connection, q: Query, months: tuple[date, date]) -> dict[str, dict[str, int]]:
-    """Accepted cases by warning level, source and category in one read (kpis' mixes:
-    counts only, no filter on a dimension)."""
+def _mix_rollup(
+    conn: Connection, q: Query, months: tuple[date, date] | None, days: tuple[Days, ...] = ()
+) -> Mixes:
+    """Accepted cases by warning level, source and category in one read per grain
+    (kpis' mixes: counts only, no filter on a dimension): the months' month and year
+    rows, and the city's day rows of `days`."""
     r = RollupCohort.__table__
-    mixes: dict[str, dict[str, int]] = {"level": {}, "source": {}, "category": {}}
-    for grain, period_cond in _period_selections(r, months, q.as_of, by_month=False):
+    mixes: Mixes = {"level": {}, "source": {}, "category": {}}
+    selections = [] if months is None else _period_selections(r, months, q.as_of, by_month=False)
+    selections += [(DAY, r.c.period_start.between(*span)) for span in days]
+    for grain, period_cond in selections:
         query = (
             select(r.c.dim, r.c.dim_value, func.sum(r.c.cases))
             .where(
@@ -1042,9 +1049,6 @@ def _closing_parts(
         months = (whole_months[0], whole_months[-1])
         parts.append((1, _closing_rollup(conn, q, group, months, closing_days)))
     return parts
-
-
-Days = tuple[date, date]  # first and last day, inclusive
 
 
 def _day_window(days: Days) -> Window:
@@ -1344,7 +1348,7 @@ def _snapshot_mix_straight(conn: Connection, q: Query, state: State | None) -> S
 class SnapshotBase:
     """Where a snapshot at as_of starts: the stored snapshot of `month`'s end, then
     (before the data horizon, as_of inside a month) the cases table's changes from that
-    month end to as_of (`changes_since`)."""
+    month end to as_of (`changes_since`: the month end before as_of, or after it)."""
 
     month: date
     changes_since: datetime | None = None
@@ -1359,10 +1363,15 @@ def _snapshot_base(q: Query, state: State) -> SnapshotBase:
     month = _month_first(q.as_of.date())
     if _is_month_end(q.as_of):
         return SnapshotBase(month)
-    # Inside a month: the month before's end, plus at most a month of changes (read
-    # through the time indexes, not a scan of every case ever accepted).
+    # Inside a month: the nearer month end, the one before or as_of's own, plus at most
+    # half a month of changes (read through the time indexes, not a scan of every case
+    # ever accepted).
     previous = _month_first(month - timedelta(days=1))
-    return SnapshotBase(previous, datetime.combine(_month_last(previous), END_OF_DAY))
+    before = datetime.combine(_month_last(previous), END_OF_DAY)
+    after = datetime.combine(_month_last(month), END_OF_DAY)
+    if after - q.as_of < q.as_of - before:
+        return SnapshotBase(month, after)
+    return SnapshotBase(previous, before)
 
 
 def _snapshot_rollup(
@@ -1434,23 +1443,26 @@ def _snapshot_rows(
 def _snapshot_changes(
     conn: Connection, q: Query, keys: tuple, since: datetime
 ) -> dict[tuple, tuple[int, int]]:
-    """(open, overdue_open) at as_of less at `since` (an earlier month end, at most a
-    month before), by `keys`, from three reads of that window of the cases table:
-    - accepted since and still open at as_of: open, and overdue if due before as_of;
-    - open at `since` and closed since: no longer open, nor overdue if it was;
-    - open at both moments and falling due in between: overdue now.
+    """(open, overdue_open) at as_of less at `since` (a month end, at most a month
+    before or after as_of), by `keys`, from three reads of the cases table between the
+    two moments, `low` and `high`, each counted forward (taken off when `since` is the
+    later one):
+    - accepted after low and open at high: open at high, and overdue if due before it;
+    - accepted by low and closed after it by high: open at low, overdue if it was;
+    - accepted by low, open at high and falling due in between: overdue at high only.
     (A case is open at t when accepted by t and not closed by t; overdue when open and
     due before t, as the rollups count at a month end.)"""
-    as_of = q.as_of
+    low, high = sorted((since, q.as_of))
+    sign = 1 if since <= q.as_of else -1
     # SQLite: through the time indexes, not the village index (see _time_first).
     filters = _case_filters(q, time_first=_time_first(conn))
-    still_open = or_(Case.closed_at.is_(None), Case.closed_at > as_of)
+    open_at_high = or_(Case.closed_at.is_(None), Case.closed_at > high)
     reads = (
-        select(*keys, func.count(), count_if(Case.deadline_at < as_of)).where(
-            *filters, Case.accepted_at > since, Case.accepted_at <= as_of, still_open
+        select(*keys, func.count(), count_if(Case.deadline_at < high)).where(
+            *filters, Case.accepted_at > low, Case.accepted_at <= high, open_at_high
         ),
-        select(*keys, -func.count(), -count_if(Case.deadline_at < since)).where(
-            *filters, Case.accepted_at <= since, Case.closed_at > since, Case.closed_at <= as_of
+        select(*keys, -func.count(), -count_if(Case.deadline_at < low)).where(
+            *filters, Case.accepted_at <= low, Case.closed_at > low, Case.closed_at <= high
         ),
         select(*keys, literal(0), func.count()).where(
             *filters,
@@ -1458,17 +1470,20 @@ def _snapshot_changes(
             # can make overdue; the predicate of ix_cases_late_cover (so that the
             # planners see the partial index applies), in parentheses (an OR among ANDs).
             text(f"({LATE_OR_OPEN})"),
-            Case.deadline_at >= since,
-            Case.deadline_at < as_of,
-            Case.accepted_at <= since,
-            still_open,
+            Case.deadline_at >= low,
+            Case.deadline_at < high,
+            Case.accepted_at <= low,
+            open_at_high,
         ),
     )
     out: dict[tuple, tuple[int, int]] = {}
     for read in reads:
         for *key, open_change, overdue_change in conn.execute(read.group_by(*keys)):
             before = out.get(tuple(key), (0, 0))
-            out[tuple(key)] = (before[0] + int(open_change), before[1] + int(overdue_change))
+            out[tuple(key)] = (
+                before[0] + sign * int(open_change),
+                before[1] + sign * int(overdue_change),
+            )
     return out
 
 
@@ -1730,9 +1745,6 @@ def kpis_snapshot(
         return {**figures, "meta": _meta(q, state, ref)}
 
 
-Mixes = dict[str, dict[str, int]]  # dimension -> value -> accepted cases
-
-
 def _detail(
     conn: Connection, q: Query, state: State | None, ref: Reference, use_rollups: bool | None
 ) -> dict[str, Any]:
@@ -1748,9 +1760,15 @@ def _mixes(conn: Connection, q: Query, state: State | None, use_rollups: bool | 
     (their dimensions have no day rows, so the mixes' plan may read the edge months
     otherwise than the totals' plan) and the edge windows counted in the cases table."""
     plans = [_plan(q, state, use_rollups, dim) for dim in ("level", "source", "category")]
-    mix_plan = plans[0]  # (where all three have rollup months, they are one: no day rows)
+    mix_plan = plans[0]  # (where all three have rollup months, they are one)
     mixes: Mixes = {"level": {}, "source": {}, "category": {}}
-    if all(plan.rollup_months is not None for plan in plans):
+    totals_plan = _plan(q, state, use_rollups, None)
+    if q.scope.level == "city" and totals_plan.days:
+        # The city's day rows carry the dimensions too: its edge days from them, and a
+        # day cut short by as_of from the cases table.
+        mixes = _mix_rollup(conn, q, totals_plan.rollup_months, totals_plan.days)
+        windows = [(1, w) for w in totals_plan.straight]
+    elif all(plan.rollup_months is not None for plan in plans):
         mixes = _mix_rollup(conn, q, mix_plan.rollup_months)
         # The partial edge months added, the complements of those read whole taken off.
         windows = [(1, w) for w in mix_plan.straight] + [(-1, w) for w in mix_plan.minus]

@@ -313,7 +313,8 @@ class RollupCohort(Base):
     'C' (closing-day) rows hold the closed cases by month of acceptance
     (`period_start`) and day of closing, which on these rows is what `close_month`
     holds: the closures inside as_of's month up to (or after) as_of, when as_of lies
-    inside a month. Both exist for townships, districts and the city, dim 'all' only.
+    inside a month. Both exist for townships, districts and the city, dim 'all'; the
+    city's day rows also by level, source and category (kpis' mixes).
 
     `dim`/`dim_value` carry one optional breakdown dimension ('all', 'source', 'level',
     'category', 'center'); 'center' rows exist at township level only, village rows for

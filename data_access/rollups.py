@@ -7,7 +7,8 @@ as_of month, see models.RollupCohort), built from the month rows with window
 functions; grids have year rows only (for a village's breakdown by grid). Day rows
 (day of acceptance × closing month) and closing-day rows (month of acceptance × day
 of closing) of the townships, districts and city answer a period of custom dates and
-an as_of inside a month without the cases table (dim 'all' only). Large scopes read
+an as_of inside a month without the cases table (dim 'all' only; the city's day rows
+also by level, source and category, for the mixes). Large scopes read
 these; villages and grids otherwise read the cases table through its indexes (see
 metrics.py).
 """
@@ -114,15 +115,20 @@ _STORAGE_ORDER = tuple(
 
 
 def _cohort_from_cases(conn: Connection, region_level: str, dim: str, grain: str = "M") -> None:
-    """Month rows (or day rows, `grain` DAY, or closing-day rows, CLOSING: township
-    level and dim 'all' only) straight from the cases table for one region level and
-    dimension.
+    """Month rows (or day rows, `grain` DAY: of the townships by no dimension, of the
+    city by one; or closing-day rows, CLOSING: of the townships by no dimension)
+    straight from the cases table for one region level and dimension.
 
     At grid level (dim 'all' only) the rows are year buckets (grain 'g', staging only),
     the input of the grid year rows: a grid's month rows would outnumber every other
     level's, and no question reads them. Cases without a grid are kept under their
     village's code (the village breakdown's row "未划入网格")."""
-    if grain != "M" and (region_level, dim) != ("township", "all"):
+    day_rows = (region_level == "township" and dim == "all") or (
+        region_level == "city" and dim != "all"
+    )
+    if (grain == CLOSING and (region_level, dim) != ("township", "all")) or (
+        grain == DAY and not day_rows
+    ):
         raise ValueError(f"no {grain} rows of {region_level} by {dim}")
     closed = Case.closed_at.is_not(None)
     conditions = closed_conditions(closed)
@@ -137,7 +143,10 @@ def _cohort_from_cases(conn: Connection, region_level: str, dim: str, grain: str
         bucketed = case((year_start(Case.closed_at) > period, close_month), else_=period)
         keys = (period, region_code, Case.kind, bucketed, literal(None, type_=SqlDate), dim_value)
     elif grain in (DAY, CLOSING):
-        region_code = func.substr(Case.village_code, 1, 9)  # townships (the rest summed)
+        if region_level == "city":  # (the city's day rows by a dimension)
+            region_code = func.substr(Case.village_code, 1, 4).concat("00")
+        else:  # townships (the districts' and the city's rows are summed from them)
+            region_code = func.substr(Case.village_code, 1, 9)
         # No due month: these rows answer cohort questions only (the open snapshots
         # are built from the month rows).
         due_month = literal(None, type_=SqlDate)
@@ -430,6 +439,8 @@ def _refresh(conn: Connection) -> int:
     _cohort_from_cases(conn, "grid", "all")
     _cohort_from_cases(conn, "township", "all", grain=DAY)
     _cohort_from_cases(conn, "township", "all", grain=CLOSING)
+    for dim in AREA_DIMS[1:]:  # the mixes' edge days of the city
+        _cohort_from_cases(conn, "city", dim, grain=DAY)
 
     r = _BUILD
     for grain, dims in (("M", AREA_DIMS), (DAY, ("all",)), (CLOSING, ("all",))):

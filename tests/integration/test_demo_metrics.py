@@ -110,14 +110,20 @@ def test_a_custom_period_reads_the_cases_table_only_where_rollups_cannot(
     """The page of a custom period asks for its edge months for its totals, its
     children (the ranking) and its trend's last month: the day rows answer them all,
     and the closing-day rows the closures after as_of (06-17). The cases table is read
-    once for the closures after as_of of the cases accepted 03-01..03-04 (March's days
+    once (the mixes by level, source and category too: the city's day rows carry
+    them) for the closures after as_of of the cases accepted 03-01..03-04 (March's days
     outside the period: fewer than its days inside) and once for the open cases'
-    changes since May's end; every grouping adds up to what a straight read gives.
+    changes back from June's end (nearer than May's); every grouping adds up to what
+    a straight read gives.
     Without day rows (by source or category) the edge windows are read as before."""
     metrics.WINDOW_READS.clear()
-    read, closures, changes = [], [], []
+    read, closures, changes, mixes = [], [], [], []
     cohort_query, closing_query = metrics._cohort_query, metrics._closing_query
-    snapshot_changes = metrics._snapshot_changes
+    snapshot_changes, mix_straight = metrics._snapshot_changes, metrics._mix_straight
+
+    def counted_mixes(conn, q, window):
+        mixes.append(window)
+        return mix_straight(conn, q, window)
 
     def counted(conn, q, keys, window, repeats):
         read.append(window)
@@ -134,6 +140,7 @@ def test_a_custom_period_reads_the_cases_table_only_where_rollups_cannot(
     monkeypatch.setattr(metrics, "_cohort_query", counted)
     monkeypatch.setattr(metrics, "_closing_query", counted_closures)
     monkeypatch.setattr(metrics, "_snapshot_changes", counted_changes)
+    monkeypatch.setattr(metrics, "_mix_straight", counted_mixes)
     args = (demo_engine, "150200", date(2025, 3, 5), date(2025, 6, 17))
     trend = (demo_engine, "150200", date(2024, 7, 1), date(2025, 6, 17), "month")
     shared = {
@@ -141,7 +148,7 @@ def test_a_custom_period_reads_the_cases_table_only_where_rollups_cannot(
         "child": metrics.breakdown(*args, "child"),
         "trend": metrics.breakdown(*trend),
     }
-    assert not read, read
+    assert not read and not mixes, (read, mixes)  # the city's mixes: its day rows too
     # June's cases accepted after as_of closed after it if in June: the day rows say so.
     assert closures == [
         (
@@ -149,9 +156,9 @@ def test_a_custom_period_reads_the_cases_table_only_where_rollups_cannot(
             (datetime(2025, 3, 1), datetime(2025, 3, 4, 23, 59, 59)),
         )
     ], closures
-    # open and overdue at 06-17: May's end plus the changes since, for kpis' totals,
+    # open and overdue at 06-17: June's end less the changes after, for kpis' totals,
     # levels and centers and for the children, from one read
-    assert [since.date() for _, since in changes] == [date(2025, 5, 31)], changes
+    assert [since.date() for _, since in changes] == [date(2025, 6, 30)], changes
     for by in ("level", "center"):  # their snapshot from the same changes
         shared[by] = metrics.breakdown(*args, by)
     assert len(changes) == 1, changes

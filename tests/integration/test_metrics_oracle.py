@@ -1003,6 +1003,32 @@ def test_closing_corners_take_every_branch(sqlite_fixture_engine, monkeypatch):
     assert seen >= {"none", "day rows", "cases", "cut day", "part read", "month whole"}, seen
 
 
+def test_a_snapshot_inside_a_month_starts_from_the_nearer_month_end(
+    sqlite_fixture_engine, monkeypatch
+):
+    """Open and overdue at an as_of inside a month: the month end before plus the
+    changes since, or the month's own end less the changes after as_of, whichever is
+    nearer (the oracle tests above check both: asof-early-in-edge-month and
+    asof-late-in-edge-month)."""
+    from data_access import metrics as m
+
+    seen = []
+    changes = m._snapshot_changes
+
+    def spy(conn, q, keys, since):
+        seen.append((q.as_of, since))
+        return changes(conn, q, keys, since)
+
+    monkeypatch.setattr(m, "_snapshot_changes", spy)
+    m.WINDOW_READS.clear()
+    for as_of, month_end in (
+        (datetime(2024, 3, 4, 10), datetime(2024, 2, 29, 23, 59, 59)),
+        (datetime(2024, 3, 27, 18), datetime(2024, 3, 31, 23, 59, 59)),
+    ):
+        m.kpis(sqlite_fixture_engine, "150200", date(2024, 1, 1), date(2024, 6, 30), as_of)
+        assert seen and seen[-1] == (as_of, month_end), seen
+
+
 @pytest.mark.parametrize(
     ("region", "filters"),
     [("150200", {}), ("150203", {"source": "walk_in"}), ("150204001021", {"kind": "petition"})],
