@@ -1861,8 +1861,13 @@ def breakdown(
     strict_satisfaction: bool | None = None,
     use_rollups: bool | None = None,
     now: datetime | None = None,
+    snapshot: bool = True,
 ) -> list[dict[str, Any]]:
-    """The period metrics per child region, center, source, category, level or month."""
+    """The period metrics per child region, center, source, category, level or month;
+    with `snapshot` (not by month), open and overdue at as_of too (and a center's open
+    per staff). Without it, rows carry the period metrics only: what a ranking's
+    earlier period needs (its score reads rates), and the snapshot at an as_of inside
+    a month is the costly part."""
     if by not in GROUPS:
         raise ValueError(f"unknown breakdown {by!r} (expected one of: {', '.join(GROUPS)})")
     strict = _strict(strict_satisfaction)
@@ -1874,22 +1879,24 @@ def breakdown(
         if by == "child" and q.scope.child_level is None:
             raise ValueError(f"{q.scope.code} is a grid: it has no child regions")
         sums = cohort_sums(conn, q, by, state, use_rollups)
-        snapshot = {} if by == "month" else snapshot_sums(conn, q, by, state, use_rollups)
-        keys = _breakdown_keys(ref, q, by, sums, snapshot)
+        with_snapshot = snapshot and by != "month"
+        open_by = snapshot_sums(conn, q, by, state, use_rollups) if with_snapshot else {}
+        keys = _breakdown_keys(ref, q, by, sums, open_by)
         rows = []
         for key in keys:
             row = {"key": key, "name": _label(ref, by, key)}
             row.update(derive(sums.get(key), strict))
-            if by != "month":
-                row["open"] = snapshot.get(key, {}).get("open", 0)
-                row["overdue_open"] = snapshot.get(key, {}).get("overdue_open", 0)
+            if with_snapshot:
+                row["open"] = open_by.get(key, {}).get("open", 0)
+                row["overdue_open"] = open_by.get(key, {}).get("overdue_open", 0)
             if by == "center":
                 center = ref.centers.get(key)
                 row["level"] = center.level if center else None
                 row["staff_count"] = center.staff_count if center else 0
-                row["open_per_staff"] = (
-                    row["open"] / row["staff_count"] if row["staff_count"] else None
-                )
+                if with_snapshot:
+                    row["open_per_staff"] = (
+                        row["open"] / row["staff_count"] if row["staff_count"] else None
+                    )
             rows.append(row)
         return rows
 

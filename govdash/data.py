@@ -230,6 +230,15 @@ def _breakdown(url, version, region, date_from, date_to, by, as_of, now, filters
 
 
 @cache.memoize()
+def _period_breakdown(url, version, region, date_from, date_to, by, as_of, now, filters):
+    """breakdown(snapshot=False): the period metrics only (a ranking's earlier period)."""
+    return _metrics.breakdown(
+        _engine(url), region, date_from, date_to, by, as_of, now=now, snapshot=False,
+        **dict(filters),
+    )  # fmt: skip
+
+
+@cache.memoize()
 def _period_kpis(url, version, region, date_from, date_to, as_of, now, filters):
     """kpis(detail=False): the period metrics only (the earlier periods of 同比/环比,
     and the current one's part of kpis(): see KPIS_PARTS)."""
@@ -373,10 +382,11 @@ def _kpis_result(got: dict[str, Any]) -> dict[str, Any]:
 
 
 def breakdown(
-    region: str, date_from: date, date_to: date, by: str, as_of=None, **filters
+    region: str, date_from: date, date_to: date, by: str, as_of=None, *, snapshot=True, **filters
 ) -> list[dict[str, Any]]:
-    """data_access.metrics.breakdown, cached."""
-    return _memoized(_breakdown, region, date_from, date_to, by, as_of=as_of, **filters)
+    """data_access.metrics.breakdown, cached (`snapshot=False`: its period metrics only)."""
+    function = _breakdown if snapshot else _period_breakdown
+    return _memoized(function, region, date_from, date_to, by, as_of=as_of, **filters)
 
 
 def compare(region: str, date_from: date, date_to: date, as_of=None, **filters) -> dict[str, Any]:
@@ -401,10 +411,15 @@ def ranking(
     """data_access.metrics.ranking (composite score, rank change, status): its two
     breakdowns by child run side by side, each cached."""
     p_from, p_to, p_as_of = _metrics.ranking_period(date_from, date_to, as_of)
+    # The earlier period gives only its ranks: its open snapshot is needed only if the
+    # score weighs an open count.
+    snapshot = bool(set(get_settings().weights) & {"open", "overdue_open"})
     got = gather(
         {
             "current": lambda: breakdown(region, date_from, date_to, "child", as_of, **filters),
-            "earlier": lambda: breakdown(region, p_from, p_to, "child", p_as_of, **filters),
+            "earlier": lambda: breakdown(
+                region, p_from, p_to, "child", p_as_of, snapshot=snapshot, **filters
+            ),
         }
     )
     return _metrics.rank_children(got["current"], got["earlier"])

@@ -1049,6 +1049,28 @@ def test_kpis_is_its_period_metrics_mixes_and_snapshot(
     assert parts == whole
 
 
+@pytest.mark.parametrize(("region", "by"), [("150200", "child"), ("150203", "center")])
+def test_a_breakdown_without_its_snapshot_is_its_period_metrics(
+    metrics, fixture_engine, use_rollups, region, by
+):
+    """breakdown(snapshot=False) (a ranking's earlier period) leaves out open and
+    overdue at as_of only: the same rows, with the same rates, and so the same ranks."""
+    args = (fixture_engine, region, date(2024, 1, 5), date(2024, 3, 20), by)
+    full = metrics.breakdown(*args, use_rollups=use_rollups)
+    rates = metrics.breakdown(*args, use_rollups=use_rollups, snapshot=False)
+    snapshot_keys = {"open", "overdue_open", "open_per_staff"}
+    assert all(not snapshot_keys & set(row) for row in rates)
+    by_key = {row["key"]: {k: v for k, v in row.items() if k not in snapshot_keys} for row in full}
+    assert all(by_key[row["key"]] == row for row in rates)
+    assert {k for k, row in by_key.items() if row["accepted"]} <= {row["key"] for row in rates}
+
+    def ranks(rows: list[dict]) -> list[tuple]:
+        ranked = metrics.rank_children(rows, rows)
+        return [(row["key"], row["rank"]) for row in ranked if row["rank"] is not None]
+
+    assert ranks(full) == ranks(rates)
+
+
 def test_rollups_refreshed_without_day_rows_are_read_by_month(
     metrics, fixture_engine, fixture_oracle
 ):

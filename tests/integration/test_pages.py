@@ -449,6 +449,33 @@ def test_cache_is_keyed_by_the_data_version(engine, kpis_calls):
     assert third["meta"]["data_version"] == first["meta"]["data_version"] + 1
 
 
+def test_the_rankings_earlier_period_leaves_out_its_snapshot(app_module, monkeypatch):
+    """data.ranking's earlier period is read for its ranks only (the default score
+    weighs rates): breakdown(snapshot=False), and the ranking is the same."""
+    from govdash import data
+
+    calls = []
+    real = data._metrics.breakdown
+
+    def spy(*args, **kwargs):
+        calls.append((args[2], kwargs.get("snapshot", True)))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(data._metrics, "breakdown", spy)
+    start, end = date(2024, 5, 6), date(2024, 6, 20)
+    ranked = data.ranking("150203", start, end)
+    earlier = data._metrics.ranking_period(start, end, None)[0]
+    assert sorted(calls) == sorted([(start, True), (earlier, False)])
+    assert ranked == straight_ranking("150203", start, end)
+
+
+def straight_ranking(region: str, start: date, end: date) -> list[dict]:
+    """data_access.metrics.ranking straight (both periods with their snapshots)."""
+    from govdash import data
+
+    return data._metrics.ranking(data._engine(data.database_url()), region, start, end)
+
+
 def test_a_result_is_found_again_after_flask_cachings_version_key_is_gone(kpis_calls):
     """flask-caching keeps a memoized function's version key only RESULT_TIMEOUT after
     its last stored result (or a cache may evict it); the next first calls then made a
