@@ -319,7 +319,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc))
     except (OperationalError, ProgrammingError) as exc:
         message = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        if "no such table" in message or "does not exist" in message:
+        if any(sign in message for sign in ("no such table", "no such column", "does not exist")):
             return _fail(f"the database has no govdash schema ({message}): run `govdash init-db`")
         return _fail(f"database error: {message}")
     except DBAPIError as exc:

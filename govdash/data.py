@@ -28,7 +28,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -164,7 +163,19 @@ def _engine(url: str):
 def _unavailable(exc: Exception) -> DatabaseUnavailable:
     orig = getattr(exc, "orig", None)
     reason = str(orig or exc).strip().splitlines()[0] if str(orig or exc).strip() else repr(exc)
+    if _schema_missing(reason):
+        # A database not yet created, or not yet upgraded to this version's schema.
+        return DatabaseUnavailable(
+            f"database schema missing or older ({reason}): run `govdash init-db`"
+        )
     return DatabaseUnavailable(f"database error: {reason}")
+
+
+def _schema_missing(reason: str) -> bool:
+    """Whether SQLite or PostgreSQL says a table or column of the schema is missing."""
+    if "no such table" in reason or "no such column" in reason:
+        return True
+    return "does not exist" in reason and ("relation" in reason or "column" in reason)
 
 
 def data_version(url: str | None = None, *, fresh: bool = False) -> int:
@@ -449,17 +460,43 @@ def gather(calls: Mapping[str, Callable[[], Any]]) -> dict[str, Any]:
     A region page asks for its figures, two trends and the ranking: each is one or a
     few queries that wait on the database, so running them side by side (each on its
     own pooled connection) makes the page about as slow as its slowest call rather
-    than their sum. The first error is raised, as a plain call would raise it.
+    than their sum. The first error (in the calls' order) is raised, as a plain call
+    would raise it.
 
-    The threads live only for this call: a long-lived pool would outlive what starts
-    and stops threads around it (a test server that stops by killing its threads
-    leaves a kept pool with dead workers, and every later page would wait forever);
-    starting a thread costs microseconds next to a query."""
+    Plain threads, GATHER_THREADS at a time, living only for this call: a kept pool
+    would outlive what starts and stops threads around it, and concurrent.futures
+    holds one process-wide lock while it starts a worker. A test server that stops by
+    killing its threads (dash[testing]) can kill one there, and every later gather of
+    the process then waited forever. Starting a thread costs microseconds next to a
+    query."""
     if len(calls) <= 1:
         return {name: call() for name, call in calls.items()}
-    with ThreadPoolExecutor(min(len(calls), GATHER_THREADS), "govdash-data") as pool:
-        futures = {name: pool.submit(call) for name, call in calls.items()}
-        return {name: future.result() for name, future in futures.items()}
+    results: dict[str, Any] = {}
+    errors: dict[str, BaseException] = {}
+    slots = threading.Semaphore(GATHER_THREADS)
+
+    def run(name: str, call: Callable[[], Any]) -> None:
+        try:
+            results[name] = call()
+        except BaseException as exc:  # noqa: BLE001 - raised in the caller below
+            errors[name] = exc
+        finally:
+            slots.release()
+
+    threads = []
+    for name, call in calls.items():
+        slots.acquire()
+        thread = threading.Thread(target=run, args=(name, call), name=f"govdash-data-{name}")
+        thread.start()
+        threads.append(thread)
+    for thread in threads:
+        thread.join()
+    for name in calls:
+        if name in errors:
+            raise errors[name]
+        if name not in results:  # its thread was stopped from outside
+            raise RuntimeError(f"data call {name!r} did not finish")
+    return {name: results[name] for name in calls}
 
 
 # A gather's calls at once. A region page's gathers hold at most 8 connections at

@@ -314,6 +314,33 @@ def test_unreachable_database_gives_a_banner_and_recovers(app_module, tmp_path, 
     assert "数据库连接中断" not in all_text(tree)
 
 
+def test_a_database_of_an_older_schema_says_to_run_init_db(app_module, tmp_path, demo_url):
+    """A database not upgraded to this version's schema (here: data_state without
+    day_rows_version, as before migration 0008): the page shows its database banner,
+    and the message the server logs says what to do."""
+    import shutil
+
+    from data_access.engine import DatabaseUnavailable
+    from govdash import data
+
+    old = tmp_path / "old.sqlite"
+    shutil.copy(demo_url.removeprefix("sqlite:///"), old)
+    engine = make_engine(f"sqlite:///{old}")
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE data_state DROP COLUMN day_rows_version"))
+    engine.dispose()
+    os.environ["GOVDASH_DATABASE_URL"] = f"sqlite:///{old}"
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(DatabaseUnavailable, match="run `govdash init-db`"):
+            data.data_version(fresh=True)
+        tree = page_layout("region")(code="150203", **Y2024)
+        assert "数据库连接中断" in all_text(tree)
+    finally:
+        os.environ["GOVDASH_DATABASE_URL"] = demo_url
+        get_settings.cache_clear()
+
+
 def test_a_pool_with_no_free_connection_is_one_clear_message(app_module, tmp_path):
     """Every pooled connection busy for pool_timeout seconds (a burst of pages): the
     data layer's one-line DatabaseUnavailable, which pages show as their banner, not
